@@ -1,0 +1,86 @@
+"""Models of parks, enterprises, Party organizations and what they do."""
+
+from .activities import (
+    ORGANIZATION_KINDS,
+    Activity,
+    ActivityAttachment,
+    ActivityKind,
+    AttachmentKind,
+    Audience,
+    PartnerDepartment,
+)
+from .enterprises import (
+    COVERAGE_FOR_FORMATION,
+    CoverageMode,
+    Enterprise,
+    EnterpriseStatus,
+    EnterpriseSurvey,
+    NoOrganizationReason,
+    Ownership,
+)
+from .funding import Funding, FundingKind
+from .notices import Notice, NoticeReceipt
+from .parks import Park, ParkStaffing
+from .party import (
+    TERM_YEARS,
+    DemonstrationLevel,
+    FormationMode,
+    Instructor,
+    InstructorEvaluation,
+    ManagingBody,
+    OrganizationKind,
+    OrganizationStatus,
+    PartyOrganization,
+    ServiceCenter,
+    ServiceCenterKind,
+)
+from .requests import (
+    FINISHED_STATUSES,
+    INFRASTRUCTURE_CATEGORIES,
+    RequestCategory,
+    RequestChannel,
+    RequestStatus,
+    Satisfaction,
+    ServiceRequest,
+)
+
+__all__ = [
+    "COVERAGE_FOR_FORMATION",
+    "FINISHED_STATUSES",
+    "INFRASTRUCTURE_CATEGORIES",
+    "ORGANIZATION_KINDS",
+    "TERM_YEARS",
+    "Activity",
+    "ActivityAttachment",
+    "ActivityKind",
+    "AttachmentKind",
+    "Audience",
+    "CoverageMode",
+    "DemonstrationLevel",
+    "Enterprise",
+    "EnterpriseStatus",
+    "EnterpriseSurvey",
+    "FormationMode",
+    "Funding",
+    "FundingKind",
+    "Instructor",
+    "InstructorEvaluation",
+    "ManagingBody",
+    "NoOrganizationReason",
+    "Notice",
+    "NoticeReceipt",
+    "OrganizationKind",
+    "OrganizationStatus",
+    "Ownership",
+    "Park",
+    "ParkStaffing",
+    "PartnerDepartment",
+    "PartyOrganization",
+    "RequestCategory",
+    "RequestChannel",
+    "RequestStatus",
+    "Satisfaction",
+    "ServiceCenter",
+    "ServiceCenterKind",
+    "ServiceRequest",
+]

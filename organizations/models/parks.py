@@ -1,0 +1,115 @@
+"""Parks (一区五园) and their yearly staffing."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from parkparty.models import TrackedModel
+from parkparty.scoping import ScopedQuerySet, scoped_queryset
+
+YEAR_VALIDATORS = [MinValueValidator(1949)]
+
+
+class ParkQuerySet(ScopedQuerySet):
+    park_lookup = ""
+
+    def organization_scope_q(self, organization_ids):
+        # A secretary sees the park their organization belongs to.
+        return Q(party_organizations__in=organization_ids)
+
+    def for_user(self, user):
+        return super().for_user(user).distinct()
+
+    def zones(self):
+        return self.filter(parent__isnull=True)
+
+
+class Park(TrackedModel):
+    """An industrial park. Parks form a tree: a zone and its sub-parks.
+
+    Park staff assigned to a park work on it and on all its sub-parks.
+    """
+
+    code = models.CharField(
+        _("code"),
+        max_length=32,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Za-z0-9_-]+$", _("Use letters, digits, '-' and '_' only."))],
+        help_text=_("Short code used on the command line and in imports, e.g. DEMO."),
+    )
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent park"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    objects = ParkQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("park")
+        verbose_name_plural = _("parks")
+        ordering = ["sort_order", "code"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="park_not_own_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        ancestor = self.parent
+        seen = set()
+        while ancestor is not None:
+            if ancestor.pk == self.pk and self.pk is not None:
+                raise ValidationError({"parent": _("A park cannot be placed under itself or its own sub-park.")})
+            if ancestor.pk in seen:
+                break
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
+    @property
+    def is_zone(self) -> bool:
+        return self.parent_id is None
+
+    def descendant_ids(self) -> frozenset[int]:
+        """This park's id and the ids of all its sub-parks, at any depth."""
+        from parkparty.scoping import tree_ids
+
+        return tree_ids(Park, self.pk)
+
+
+class ParkStaffing(TrackedModel):
+    """Authorised posts (核定编制) and actual staff (实有人数) of a park in one year."""
+
+    park = models.ForeignKey(Park, verbose_name=_("park"), on_delete=models.PROTECT, related_name="staffing")
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    posts_authorised = models.PositiveSmallIntegerField(_("authorised posts"))
+    posts_actual = models.PositiveSmallIntegerField(_("actual staff"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = scoped_queryset("park", None).as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("park staffing")
+        verbose_name_plural = _("park staffing")
+        ordering = ["park", "-year"]
+        constraints = [models.UniqueConstraint(fields=["park", "year"], name="staffing_one_per_park_year")]
+
+    def __str__(self) -> str:
+        return f"{self.park} {self.year}"
+
+    @property
+    def posts_vacant(self) -> int:
+        return max(self.posts_authorised - self.posts_actual, 0)

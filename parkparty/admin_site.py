@@ -1,0 +1,18 @@
+"""The Django admin, open to system administrators only."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+
+class ParkPartyAdminSite(admin.AdminSite):
+    """Admin site that only users with the administrator role may enter."""
+
+    site_header = _("ParkParty administration")
+    site_title = _("ParkParty administration")
+    index_title = _("System administration")
+
+    def has_permission(self, request) -> bool:
+        from parkparty.models import Role
+
+        user = request.user
+        return bool(user.is_active and user.is_staff and (user.is_superuser or user.role == Role.ADMINISTRATOR))

@@ -1,0 +1,105 @@
+"""Users, roles and the base every editable record builds on."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Role(models.TextChoices):
+    """The four roles of DESIGN.md."""
+
+    PARK_STAFF = "park_staff", _("Park staff")
+    COUNTY_REVIEWER = "county_reviewer", _("County reviewer")
+    SECRETARY = "secretary", _("Organization secretary")
+    ADMINISTRATOR = "administrator", _("System administrator")
+
+
+class User(AbstractUser):
+    """A person who signs in, with one role and the park or organization it applies to.
+
+    Park staff carry their park (its sub-parks are included), secretaries
+    their organization. A user with no role sees nothing.
+    """
+
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, blank=True)
+    park = models.ForeignKey(
+        "organizations.Park",
+        verbose_name=_("park"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff_users",
+        help_text=_("Required for park staff: the park (with its sub-parks) they work on."),
+    )
+    organization = models.ForeignKey(
+        "organizations.PartyOrganization",
+        verbose_name=_("Party organization"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="secretary_users",
+        help_text=_("Required for organization secretaries: the organization they lead."),
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+
+    objects = UserManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role=Role.PARK_STAFF) | Q(park__isnull=False),
+                name="user_park_staff_has_park",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role=Role.SECRETARY) | Q(organization__isnull=False),
+                name="user_secretary_has_organization",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        full = f"{self.last_name}{self.first_name}".strip()
+        return full or self.username
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role == Role.PARK_STAFF and not self.park_id:
+            raise ValidationError({"park": _("Park staff must be assigned a park.")})
+        if self.role == Role.SECRETARY and not self.organization_id:
+            raise ValidationError({"organization": _("A secretary must be assigned an organization.")})
+
+    @property
+    def display_name(self) -> str:
+        return str(self)
+
+    @property
+    def is_read_only(self) -> bool:
+        from parkparty.scoping import scope_for
+
+        return scope_for(self).read_only
+
+
+class TrackedModel(models.Model):
+    """Abstract base of every editable record: an edit version and timestamps.
+
+    ``version`` goes up by one on every save; services compare it with the
+    version the editor started from and refuse stale saves. Each concrete
+    model declares its own ``history = HistoricalRecords()``.
+    """
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.version += 1
+        super().save(*args, **kwargs)
