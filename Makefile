@@ -17,6 +17,7 @@ venv: $(STAMP)
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py collectstatic --noinput -v 0
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: $(STAMP)

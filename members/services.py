@@ -66,9 +66,7 @@ def member_end(
 
 
 @transaction.atomic
-def member_confirm_full(
-    member: Member, *, on: datetime.date, user, expected_version: int | None = None
-) -> Member:
+def member_confirm_full(member: Member, *, on: datetime.date, user, expected_version: int | None = None) -> Member:
     """A probationary member becomes a full member (转正) after at least one year."""
     if member.category != MemberCategory.PROBATIONARY:
         raise ValidationError(_("Only a probationary member can be confirmed as a full member."))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parkparty.scoping import scope_for
 from parkparty.services import save_record
 
 from .models import (
@@ -69,9 +70,7 @@ def organization_found(
         raise ValidationError(_("Only an organization being formed can be founded."))
     organization.status = OrganizationStatus.ACTIVE
     organization.founded_on = on
-    return save_record(
-        organization, user=user, expected_version=expected_version, history_date=on, reason=_("Founded")
-    )
+    return save_record(organization, user=user, expected_version=expected_version, history_date=on, reason=_("Founded"))
 
 
 @transaction.atomic
@@ -109,6 +108,8 @@ def notice_issue(notice: Notice, *, parks: list[Park], user) -> Notice:
     """Issue a notice to parks: one receipt per park, reaching them at once."""
     if not parks:
         raise ValidationError(_("Choose at least one park to send the notice to."))
+    if user is not None and scope_for(user).read_only and notice.issuer_park_id:
+        raise PermissionDenied(_("The county issues notices in its own name, not in a park's."))
     save_record(notice, user=user)
     now = timezone.now()
     for park in parks:
@@ -118,14 +119,25 @@ def notice_issue(notice: Notice, *, parks: list[Park], user) -> Notice:
 
 @transaction.atomic
 def notice_forward(notice: Notice, *, park: Park, organizations: list[PartyOrganization], user) -> list[NoticeReceipt]:
-    """A park forwards a notice it received to organizations in the park."""
+    """A park forwards a notice it received (or issued) to organizations in it or its sub-parks.
+
+    Each organization's receipt is filed under the organization's own park.
+    """
+    addressed = notice.issuer_park_id == park.pk or notice.receipts.filter(park=park, organization=None).exists()
+    if not addressed:
+        raise ValidationError(_("This park has not received this notice, so it cannot forward it."))
+    park_ids = park.descendant_ids()
     now = timezone.now()
     receipts = []
     for organization in organizations:
-        receipt = NoticeReceipt.objects.filter(notice=notice, organization=organization).first()
-        if receipt is None:
-            receipt = NoticeReceipt(notice=notice, park=park, organization=organization, forwarded_at=now)
-            receipts.append(save_record(receipt, user=user))
+        if organization.park_id not in park_ids:
+            raise ValidationError(
+                _("%(organization)s is not in this park or its sub-parks.") % {"organization": organization}
+            )
+        if NoticeReceipt.objects.filter(notice=notice, organization=organization).exists():
+            continue
+        receipt = NoticeReceipt(notice=notice, park=organization.park, organization=organization, forwarded_at=now)
+        receipts.append(save_record(receipt, user=user))
     return receipts
 
 

@@ -46,7 +46,8 @@ class User(AbstractUser):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
 
     objects = UserManager()
-    history = HistoricalRecords()
+    # Password hashes stay out of history; logins are not edits.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
         verbose_name = _("user")

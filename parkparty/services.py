@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -23,18 +23,25 @@ class StaleEditError(ValidationError):
     """The record changed after the editor loaded it; nothing was saved."""
 
 
-def check_can_write(user) -> None:
-    """Refuse writes from read-only roles and users without a scope."""
+def check_can_write(user, model=None) -> None:
+    """Refuse writes from users without a scope and from read-only roles.
+
+    The county reviewer is read-only on park records but writes the
+    county's own records: models that say ``county_writable = True``
+    (notices and their receipts, development quotas).
+    """
     if user is None:
         return
     scope = scope_for(user)
-    if scope.read_only or scope.sees_nothing:
+    if scope.sees_nothing:
+        raise PermissionDenied(_("Your account has no role, so it may not change records."))
+    if scope.read_only and not getattr(model, "county_writable", False):
         raise PermissionDenied(_("Your role may view these records but not change them."))
 
 
 def stale_error(instance) -> StaleEditError:
     """The message naming who changed the record last, and when."""
-    last = instance.history.order_by("-history_date").select_related("history_user").first()
+    last = instance.history.order_by("-history_id").select_related("history_user").first()
     who = str(last.history_user) if last and last.history_user else _("another user")
     when = date_format(timezone.localtime(last.history_date), "DATETIME_FORMAT") if last else ""
     return StaleEditError(
@@ -54,6 +61,19 @@ def as_history_datetime(day: datetime.date | datetime.datetime | None) -> dateti
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12, 0)))
 
 
+def _not_before_latest_entry(instance, when: datetime.datetime) -> datetime.datetime:
+    """A history entry may not be dated before the record's latest one.
+
+    History is read "as of" a moment by taking the newest entry up to it; an
+    entry slipped in before the newest would never be the current state.
+    Back-dated facts keep their own date fields (survey date, end date…).
+    """
+    if instance.pk is None:
+        return when
+    latest = instance.history.order_by("-history_date").values_list("history_date", flat=True).first()
+    return max(when, latest) if latest else when
+
+
 @transaction.atomic
 def save_record(
     instance,
@@ -65,23 +85,27 @@ def save_record(
 ):
     """Validate and save one record with its history entry.
 
-    - refuses read-only users;
+    - refuses read-only users and records outside the user's scope;
     - refuses a stale edit when ``expected_version`` is not the stored version;
     - runs ``full_clean()``;
     - dates the history entry at ``history_date`` when the change comes from a dated source;
     - re-checks after writing that the record is still in the user's scope.
     """
-    check_can_write(user)
     model = type(instance)
-    if instance.pk is not None and expected_version is not None:
-        stored = model._default_manager.select_for_update().filter(pk=instance.pk).values_list("version", flat=True)
-        if stored.first() != expected_version:
-            raise stale_error(instance)
+    check_can_write(user, model)
+    if instance.pk is not None and not instance._state.adding:
+        stored = model._default_manager.filter(pk=instance.pk)
+        if user is not None and not stored.for_user(user).exists():
+            raise PermissionDenied(_("This record is outside the parks and organizations you work on."))
+        if expected_version is not None:
+            version = stored.select_for_update().values_list("version", flat=True).first()
+            if version != expected_version:
+                raise stale_error(instance)
     instance.full_clean()
     if user is not None:
         instance._history_user = user
     if history_date is not None:
-        instance._history_date = as_history_datetime(history_date)
+        instance._history_date = _not_before_latest_entry(instance, as_history_datetime(history_date))
     if reason:
         instance._change_reason = reason
     instance.save()
@@ -91,3 +115,18 @@ def save_record(
     if user is not None and not model._default_manager.for_user(user).filter(pk=instance.pk).exists():
         raise PermissionDenied(_("This record would fall outside the parks and organizations you work on."))
     return instance
+
+
+def format_validation_error(model, exc: ValidationError) -> str:
+    """One line naming each field by its label, e.g. "代码: 已存在…", for command-line output."""
+    if not hasattr(exc, "error_dict"):
+        return " ".join(exc.messages)
+    parts = []
+    for field, errors in exc.message_dict.items():
+        text = " ".join(errors)
+        try:
+            label = model._meta.get_field(field).verbose_name
+        except FieldDoesNotExist:  # NON_FIELD_ERRORS
+            label = ""
+        parts.append(f"{label}: {text}" if label else text)
+    return "; ".join(parts)

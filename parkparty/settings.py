@@ -77,6 +77,7 @@ MEDIA_URL = "/media/"
 STATIC_ROOT = envpath("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles")
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+WHITENOISE_USE_FINDERS = DEBUG
 
 INSTALLED_APPS = [
     "parkparty.apps.ParkPartyAdminConfig",

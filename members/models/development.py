@@ -63,10 +63,8 @@ class Applicant(TrackedModel):
     is linked to their :class:`Member` record.
     """
 
-    name = models.CharField(_("name"), max_length=50)
-    id_number = models.CharField(
-        _("resident ID number"), max_length=18, unique=True, validators=[validate_resident_id]
-    )
+    name = models.CharField(_("full name"), max_length=50)
+    id_number = models.CharField(_("resident ID number"), max_length=18, unique=True, validators=[validate_resident_id])
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
     organization = models.ForeignKey(
@@ -151,9 +149,9 @@ class Applicant(TrackedModel):
             errors["candidate_on"] = _("An activist is trained for at least one year before becoming a candidate.")
         if self.admitted_on and self.full_on and self.full_on < add_years(self.admitted_on, 1):
             errors["full_on"] = _("Full membership comes at least one year after admission (the probation period).")
-        if ric.is_valid(self.id_number or "") and self.applied_on:
-            if add_years(ric.get_birth_date(self.id_number), 18) > self.applied_on:
-                errors["applied_on"] = _("An applicant must be at least 18 years old when applying.")
+        adult_from = add_years(ric.get_birth_date(self.id_number), 18) if ric.is_valid(self.id_number or "") else None
+        if adult_from and self.applied_on and adult_from > self.applied_on:
+            errors["applied_on"] = _("An applicant must be at least 18 years old when applying.")
         if bool(self.withdrawn_on) != bool(self.withdrawn_reason):
             errors["withdrawn_reason"] = _("Leaving the pipeline needs both the date and the reason.")
         if errors:
@@ -215,6 +213,9 @@ class DevelopmentQuota(TrackedModel):
 
     objects = scoped_queryset("park", None).as_manager()
     history = HistoricalRecords()
+
+    #: The county reviewer sets the yearly quotas.
+    county_writable = True
 
     class Meta:
         verbose_name = _("development quota")

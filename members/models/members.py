@@ -100,10 +100,8 @@ class Member(TrackedModel):
     also kept as a :class:`MembershipEvent`.
     """
 
-    name = models.CharField(_("name"), max_length=50)
-    id_number = models.CharField(
-        _("resident ID number"), max_length=18, unique=True, validators=[validate_resident_id]
-    )
+    name = models.CharField(_("full name"), max_length=50)
+    id_number = models.CharField(_("resident ID number"), max_length=18, unique=True, validators=[validate_resident_id])
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
     ethnicity = models.CharField(_("ethnicity"), max_length=20, default="汉族")
     education = models.CharField(_("education"), max_length=30, choices=Education.choices, blank=True)
@@ -125,9 +123,7 @@ class Member(TrackedModel):
     category = models.CharField(
         _("category"), max_length=20, choices=MemberCategory.choices, default=MemberCategory.FULL
     )
-    joined_on = models.DateField(
-        _("joined the Party on"), help_text=_("Date admitted as a probationary member.")
-    )
+    joined_on = models.DateField(_("joined the Party on"), help_text=_("Date admitted as a probationary member."))
     full_on = models.DateField(_("full membership on"), null=True, blank=True)
     transferred_in_on = models.DateField(
         _("transferred in on"),
@@ -135,7 +131,9 @@ class Member(TrackedModel):
         blank=True,
         help_text=_("For members who joined the Party elsewhere: when their membership moved here."),
     )
-    status = models.CharField(_("member status"), max_length=20, choices=MemberStatus.choices, default=MemberStatus.NORMAL)
+    status = models.CharField(
+        _("member status"), max_length=20, choices=MemberStatus.choices, default=MemberStatus.NORMAL
+    )
     is_frontline = models.BooleanField(_("frontline worker"), default=False)
     ended_on = models.DateField(_("membership ended on"), null=True, blank=True)
     end_reason = models.CharField(_("reason membership ended"), max_length=30, choices=EndReason.choices, blank=True)
@@ -250,7 +248,8 @@ class MembershipEvent(TrackedModel):
         indexes = [models.Index(fields=["kind", "date"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(whole_organization=False) | Q(kind__in=[EventKind.TRANSFERRED_IN, EventKind.TRANSFERRED_OUT]),
+                condition=Q(whole_organization=False)
+                | Q(kind__in=[EventKind.TRANSFERRED_IN, EventKind.TRANSFERRED_OUT]),
                 name="event_whole_organization_only_for_transfers",
             ),
         ]

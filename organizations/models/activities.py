@@ -94,9 +94,7 @@ class Activity(TrackedModel):
     )
     is_special_lecture = models.BooleanField(_("special Party lecture"), default=False)
     expected_attendance = models.PositiveIntegerField(_("expected attendance"), null=True, blank=True)
-    actual_attendance = models.PositiveIntegerField(
-        _("actual attendance (person-times)"), null=True, blank=True
-    )
+    actual_attendance = models.PositiveIntegerField(_("actual attendance (person-times)"), null=True, blank=True)
     attendees = models.ManyToManyField(
         "members.Member", verbose_name=_("attendees"), blank=True, related_name="activities"
     )

@@ -33,7 +33,7 @@ class Funding(TrackedModel):
         PartyOrganization, verbose_name=_("Party organization"), on_delete=models.PROTECT, related_name="funding"
     )
     kind = models.CharField(_("kind"), max_length=30, choices=FundingKind.choices)
-    paid_on = models.DateField(_("paid on"))
+    paid_on = models.DateField(_("disbursed on"))
     amount = models.DecimalField(
         _("amount (yuan)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
     )

@@ -54,6 +54,9 @@ class Notice(TrackedModel):
     objects = NoticeQuerySet.as_manager()
     history = HistoricalRecords()
 
+    #: The county reviewer issues notices although park records are read-only to them.
+    county_writable = True
+
     class Meta:
         verbose_name = _("notice")
         verbose_name_plural = _("notices")
@@ -105,6 +108,8 @@ class NoticeReceipt(TrackedModel):
 
     objects = scoped_queryset("park", "organization").as_manager()
     history = HistoricalRecords()
+
+    county_writable = True
 
     class Meta:
         verbose_name = _("notice receipt")

@@ -67,11 +67,7 @@ class PartyOrganizationQuerySet(ScopedQuerySet):
 
     def forming_as_of(self, date: datetime.date):
         """Organizations being formed on ``date``."""
-        return (
-            self.filter(forming_since__lte=date)
-            .exclude(founded_on__lte=date)
-            .exclude(dissolved_on__lte=date)
-        )
+        return self.filter(forming_since__lte=date).exclude(founded_on__lte=date).exclude(dissolved_on__lte=date)
 
 
 class PartyOrganization(TrackedModel):
@@ -87,9 +83,7 @@ class PartyOrganization(TrackedModel):
         _("status"), max_length=20, choices=OrganizationStatus.choices, default=OrganizationStatus.ACTIVE
     )
     formation_mode = models.CharField(_("formation mode"), max_length=20, choices=FormationMode.choices)
-    park = models.ForeignKey(
-        Park, verbose_name=_("park"), on_delete=models.PROTECT, related_name="party_organizations"
-    )
+    park = models.ForeignKey(Park, verbose_name=_("park"), on_delete=models.PROTECT, related_name="party_organizations")
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent organization"),
@@ -223,7 +217,7 @@ class ServiceCenter(TrackedModel):
     address = models.CharField(_("address or platform"), max_length=200, blank=True)
     area_sqm = models.PositiveIntegerField(_("floor area (m²)"), null=True, blank=True)
     opened_on = models.DateField(_("opened on"))
-    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closed_on = models.DateField(_("stopped operating on"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
 
     objects = scoped_queryset("park", "organization").as_manager()
@@ -246,7 +240,7 @@ class ServiceCenter(TrackedModel):
     def clean(self) -> None:
         super().clean()
         if self.opened_on and self.closed_on and self.closed_on < self.opened_on:
-            raise ValidationError({"closed_on": _("The closing date cannot be before the opening date.")})
+            raise ValidationError({"closed_on": _("The date it stopped operating cannot be before the opening date.")})
 
 
 class InstructorQuerySet(ScopedQuerySet):
@@ -262,7 +256,7 @@ class InstructorQuerySet(ScopedQuerySet):
 class Instructor(TrackedModel):
     """A Party-building instructor (党建指导员) posted to enterprises of a park."""
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     park = models.ForeignKey(Park, verbose_name=_("park"), on_delete=models.PROTECT, related_name="instructors")
     unit = models.CharField(_("work unit"), max_length=150, blank=True)
     position = models.CharField(_("position"), max_length=100, blank=True)
@@ -305,9 +299,7 @@ class InstructorEvaluation(TrackedModel):
         Instructor, verbose_name=_("instructor"), on_delete=models.CASCADE, related_name="evaluations"
     )
     year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
-    quarter = models.PositiveSmallIntegerField(
-        _("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)]
-    )
+    quarter = models.PositiveSmallIntegerField(_("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)])
     score = models.DecimalField(
         _("score"), max_digits=5, decimal_places=1, validators=[MinValueValidator(0), MaxValueValidator(100)]
     )

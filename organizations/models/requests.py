@@ -81,7 +81,9 @@ class ServiceRequest(TrackedModel):
         related_name="service_requests",
     )
     category = models.CharField(_("category"), max_length=20, choices=RequestCategory.choices)
-    channel = models.CharField(_("channel"), max_length=20, choices=RequestChannel.choices, default=RequestChannel.VISIT)
+    channel = models.CharField(
+        _("channel"), max_length=20, choices=RequestChannel.choices, default=RequestChannel.VISIT
+    )
     title = models.CharField(_("subject"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     received_on = models.DateField(_("received on"))

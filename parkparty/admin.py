@@ -1,0 +1,122 @@
+"""The user admin and the options every ParkParty admin shares.
+
+The admin is a system administrator's tool (see ``admin_site``). Every
+model admin keeps simple_history's history view; edits made here are
+recorded with the administrator as the history user.
+"""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from parkparty.models import Role, User
+
+#: The bookkeeping fields of ``TrackedModel``: shown, never edited.
+TRACKED_READONLY_FIELDS = ("version", "created_at", "updated_at")
+
+
+def is_administrator(request) -> bool:
+    """The signed-in user holds the administrator role."""
+    user = request.user
+    return bool(user.is_active and user.is_staff and user.role == Role.ADMINISTRATOR)
+
+
+class AdministratorPermissionsMixin:
+    """Grants the administrator role every admin permission on the model.
+
+    The site lets in superusers and administrators only; without this an
+    administrator who is not a superuser would find every model hidden.
+    Subclasses may still refuse an action (e.g. deleting members).
+    """
+
+    def has_module_permission(self, request):
+        return is_administrator(request) or super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return is_administrator(request) or super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, *args):  # inlines also receive the parent object
+        return is_administrator(request) or super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return is_administrator(request) or super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_administrator(request) or super().has_delete_permission(request, obj)
+
+
+class TrackedAdmin(AdministratorPermissionsMixin, SimpleHistoryAdmin):
+    """Base admin of every ``TrackedModel``: history view, bookkeeping fields read-only."""
+
+    readonly_fields = TRACKED_READONLY_FIELDS
+    list_per_page = 50
+
+
+class TrackedTabularInline(AdministratorPermissionsMixin, admin.TabularInline):
+    """Inline rows of a ``TrackedModel``; no blank rows unless asked for."""
+
+    extra = 0
+    show_change_link = True
+
+
+class ReadOnlyTabularInline(TrackedTabularInline):
+    """Inline rows shown for reference only: no adding, changing or deleting here."""
+
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+#: Fields whose values never appear in the change history (password hashes, login times).
+USER_HISTORY_HIDDEN_FIELDS = ("password", "last_login")
+#: Django's own "Personal info" title, so its existing translation is used.
+PERSONAL_INFO = DjangoUserAdmin.fieldsets[1][0]
+ROLE_FIELDSET = (_("Role and scope"), {"fields": ("role", "park", "organization")})
+
+
+@admin.register(User)
+class UserAdmin(AdministratorPermissionsMixin, SimpleHistoryAdmin, DjangoUserAdmin):
+    """Users with their role and the park or organization the role applies to."""
+
+    fieldsets = (
+        DjangoUserAdmin.fieldsets[0],
+        (PERSONAL_INFO, {"fields": ("last_name", "first_name", "email", "phone")}),
+        ROLE_FIELDSET,
+        *DjangoUserAdmin.fieldsets[2:],  # permissions, important dates
+    )
+    add_fieldsets = (
+        *DjangoUserAdmin.add_fieldsets,
+        (PERSONAL_INFO, {"fields": ("last_name", "first_name", "phone")}),
+        ROLE_FIELDSET,
+    )
+    list_display = ("username", "last_name", "first_name", "role", "park", "organization", "is_staff", "is_active")
+    list_filter = ("role", "park", "is_staff", "is_superuser", "is_active")
+    list_select_related = ("park", "organization")
+    search_fields = ("username", "last_name", "first_name", "email", "phone")
+    autocomplete_fields = ("organization",)
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        """As simple_history does, but without password hashes and login times in the diff."""
+        previous = None
+        for current in historical_records:
+            if previous is not None:
+                delta = previous.diff_against(
+                    current, excluded_fields=USER_HISTORY_HIDDEN_FIELDS, foreign_keys_are_objs=foreign_keys_are_objs
+                )
+                helper = self.get_historical_record_context_helper(request, previous)
+                previous.history_delta_changes = helper.context_for_delta_changes(delta)
+            previous = current
+
+
+# Roles replace Django's groups here; keep the admin free of a second permission system.
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
