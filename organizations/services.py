@@ -104,21 +104,28 @@ def organization_dissolve(
 
 
 @transaction.atomic
-def notice_issue(notice: Notice, *, parks: list[Park], user) -> Notice:
-    """Issue a notice to parks: one receipt per park, reaching them at once."""
+def notice_issue(notice: Notice, *, parks: list[Park], user, at: datetime.datetime | None = None) -> Notice:
+    """Issue a notice to parks: one receipt per park, reaching them at once (``at``, default now)."""
     if not parks:
         raise ValidationError(_("Choose at least one park to send the notice to."))
     if user is not None and scope_for(user).read_only and notice.issuer_park_id:
         raise PermissionDenied(_("The county issues notices in its own name, not in a park's."))
-    save_record(notice, user=user)
-    now = timezone.now()
+    now = at or timezone.now()
+    save_record(notice, user=user, history_date=now)
     for park in parks:
-        save_record(NoticeReceipt(notice=notice, park=park, forwarded_at=now), user=user)
+        save_record(NoticeReceipt(notice=notice, park=park, forwarded_at=now), user=user, history_date=now)
     return notice
 
 
 @transaction.atomic
-def notice_forward(notice: Notice, *, park: Park, organizations: list[PartyOrganization], user) -> list[NoticeReceipt]:
+def notice_forward(
+    notice: Notice,
+    *,
+    park: Park,
+    organizations: list[PartyOrganization],
+    user,
+    at: datetime.datetime | None = None,
+) -> list[NoticeReceipt]:
     """A park forwards a notice it received (or issued) to organizations in it or its sub-parks.
 
     Each organization's receipt is filed under the organization's own park.
@@ -127,7 +134,7 @@ def notice_forward(notice: Notice, *, park: Park, organizations: list[PartyOrgan
     if not addressed:
         raise ValidationError(_("This park has not received this notice, so it cannot forward it."))
     park_ids = park.descendant_ids()
-    now = timezone.now()
+    now = at or timezone.now()
     receipts = []
     for organization in organizations:
         if organization.park_id not in park_ids:
@@ -137,7 +144,7 @@ def notice_forward(notice: Notice, *, park: Park, organizations: list[PartyOrgan
         if NoticeReceipt.objects.filter(notice=notice, organization=organization).exists():
             continue
         receipt = NoticeReceipt(notice=notice, park=organization.park, organization=organization, forwarded_at=now)
-        receipts.append(save_record(receipt, user=user))
+        receipts.append(save_record(receipt, user=user, history_date=now))
     return receipts
 
 

@@ -65,13 +65,17 @@ def _not_before_latest_entry(instance, when: datetime.datetime) -> datetime.date
     """A history entry may not be dated before the record's latest one.
 
     History is read "as of" a moment by taking the newest entry up to it; an
-    entry slipped in before the newest would never be the current state.
+    entry slipped in before the newest would never be the current state, and
+    two entries at one instant would both be read.
     Back-dated facts keep their own date fields (survey date, end date…).
     """
     if instance.pk is None:
         return when
     latest = instance.history.order_by("-history_date").values_list("history_date", flat=True).first()
-    return max(when, latest) if latest else when
+    if latest is not None and when <= latest:
+        # Two entries at one instant would both count as "the state then".
+        return latest + datetime.timedelta(microseconds=1)
+    return when
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
-from members.models import Applicant, EndReason, EventKind, Member, MemberCategory, MembershipEvent
+from members.models import Applicant, EndReason, EventKind, Member, MemberCategory, MembershipEvent, MemberStatus
 from members.services import applicant_admit, member_confirm_full, member_end
 from organizations.models import (
     CoverageMode,
@@ -597,3 +597,15 @@ def test_unsigned_receipt_is_late_only_once_the_deadline_has_passed(db):
 def test_receipt_of_notice_without_deadline_is_never_late(db):
     receipt = make_receipt(None)
     assert not receipt.is_late(datetime.date(2030, 1, 1))
+
+
+def test_two_changes_dated_on_the_same_day_read_back_as_one_state(staff_a, org_a):
+    member = existing_since(f.MemberFactory(organization=org_a, status=MemberStatus.NORMAL), datetime.date(2020, 1, 1))
+    day = datetime.date(2023, 3, 1)
+    member.status = MemberStatus.MOBILE
+    save_record(member, user=staff_a, history_date=day)
+    member.phone = "13800000000"
+    save_record(member, user=staff_a, history_date=day)
+    end_of_day = timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 59)))
+    states = Member.history.as_of(end_of_day).filter(pk=member.pk)
+    assert [(m.status, m.phone) for m in states] == [(MemberStatus.MOBILE, "13800000000")]
