@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -104,3 +105,7 @@ class TrackedModel(models.Model):
         if not self._state.adding:
             self.version += 1
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        meta = self._meta
+        return reverse(f"{meta.app_label}:{meta.model_name}_detail", args=[self.pk])

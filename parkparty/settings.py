@@ -125,6 +125,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "parkparty.context_processors.scope",
+                "parkparty.navigation.navigation",
             ],
         },
     },

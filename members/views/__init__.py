@@ -1,0 +1,1 @@
+"""Workbench pages of members, the development pipeline, dues and commendations."""

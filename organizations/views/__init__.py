@@ -1,0 +1,1 @@
+"""Workbench pages of parks, enterprises, organizations and what they do."""

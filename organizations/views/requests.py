@@ -1,0 +1,3 @@
+"""Workbench entities of this area (filled in by the workbench work)."""
+
+ENTITIES: list = []

@@ -1,0 +1,91 @@
+"""Form bases of the workbench: scoped choices, native date inputs, the edit version."""
+
+from django import forms
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from parkparty.scoping import ScopedQuerySet
+
+
+def workbench_formfield(field: models.Field, **kwargs):
+    """Native date inputs and Bootstrap-friendly widgets for every model field."""
+    if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    if isinstance(field, models.DateTimeField):
+        kwargs.setdefault("widget", forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    if isinstance(field, models.TextField):
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3}))
+    return field.formfield(**kwargs)
+
+
+def narrow_choices_to_scope(form: forms.Form, user) -> None:
+    """Every model choice offers only records in the user's scope (the for_user choke point)."""
+    for field in form.fields.values():
+        queryset = getattr(field, "queryset", None)
+        if isinstance(queryset, ScopedQuerySet):
+            field.queryset = queryset.for_user(user)
+
+
+def style_widgets(form: forms.Form) -> None:
+    """Bootstrap classes on every widget."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select | forms.SelectMultiple):
+            css = "form-select"
+        else:
+            css = "form-control"
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class WorkbenchModelForm(forms.ModelForm):
+    """ModelForm whose choices are limited to the user's scope and which carries the edit version.
+
+    ``fieldsets`` groups fields as the survey does: ``[(title, [field, …]), …]``.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    fieldsets: list[tuple[str, list[str]]] = []
+
+    class Meta:
+        formfield_callback = workbench_formfield
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if self.instance.pk is not None and not self.is_bound:
+            self.fields["version"].initial = self.instance.version
+        narrow_choices_to_scope(self, user)
+        style_widgets(self)
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+    @property
+    def expected_version(self) -> int | None:
+        if self.instance.pk is None:
+            return None
+        return self.cleaned_data.get("version") or None
+
+    def grouped_fields(self):
+        """(title, [bound fields]) in fieldset order; ungrouped fields last."""
+        seen = {"version"}
+        groups = []
+        for title, names in self.fieldsets:
+            fields = [self[name] for name in names if name in self.fields]
+            seen.update(names)
+            if fields:
+                groups.append((title, fields))
+        rest = [self[name] for name in self.fields if name not in seen]
+        if rest:
+            groups.append((_("Other") if groups else "", rest))
+        return groups
+
+
+class ConfirmForm(forms.Form):
+    """An empty form for confirmation pages (the CSRF token is the only input)."""

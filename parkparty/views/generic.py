@@ -1,0 +1,510 @@
+"""Generic workbench views: list, detail, create/edit, history, delete and actions.
+
+Each entity is described once by an :class:`Entity` subclass (columns,
+search, filters, form, related panels, actions); :meth:`Entity.urls` builds
+its URL patterns. Every read goes through ``for_user`` (out of scope is
+404), every write through a service (``save_record`` by default), and
+read-only roles get 403 on any write view.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import django_filters
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import models, transaction
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.views import View
+
+from parkparty.forms import ConfirmForm, style_widgets
+from parkparty.masking import display_value, may_reveal
+from parkparty.scoping import scope_for
+from parkparty.services import StaleEditError, check_can_write, save_record
+
+PAGE_SIZE = 50
+logger = logging.getLogger("parkparty.workbench")
+
+
+@dataclass
+class Column:
+    """One column of a list table.
+
+    ``name`` is an attribute path (``park.name``); ``sort`` the ORM field to
+    order by (None: not sortable); ``mask`` masks personal data ("id",
+    "phone") for roles that may not see it.
+    """
+
+    name: str
+    label: str | None = None
+    sort: str | None = None
+    numeric: bool = False
+    link: bool = False
+    mask: str = ""
+    badge: bool = False
+
+
+@dataclass
+class Panel:
+    """A block of related records on a detail page."""
+
+    title: str
+    headers: list = field(default_factory=list)
+    rows: list = field(default_factory=list)
+    add_url: str | None = None
+    empty: str = ""
+    template: str = "parkparty/partials/panel_table.html"
+    extra: dict = field(default_factory=dict)
+
+
+def panel(title, objects, columns: list[Column], user, *, model=None, add_url=None, empty="", link=True) -> Panel:
+    """A panel listing ``objects`` (already fetched with what the columns need) in ``columns``."""
+    objects = list(objects)
+    model = model or (type(objects[0]) if objects else None)
+    headers = []
+    for column in columns:
+        label = column.label
+        if label is None and model is not None:
+            found = model_field(model, column.name)
+            label = capfirst(found.verbose_name) if found is not None else column.name
+        headers.append({"label": label or "", "numeric": column.numeric})
+    rows = []
+    for obj in objects:
+        cells = [{"value": display_value(obj, c.name, user, mask=c.mask), "numeric": c.numeric} for c in columns]
+        rows.append({"cells": cells, "url": obj.get_absolute_url() if link else None})
+    return Panel(title=title, headers=headers, rows=rows, add_url=add_url, empty=empty)
+
+
+@dataclass
+class Action:
+    """A named business action on one record (end a membership, deregister, dissolve…)."""
+
+    name: str
+    label: str
+    form_class: type
+    service: Any  # callable(instance, *, user, expected_version, **cleaned_data)
+    available: Any = None  # callable(instance) -> bool
+    button_class: str = "btn-outline-danger"
+    help_text: str = ""
+
+
+def attr_path(obj, path: str):
+    value = obj
+    for part in path.split("."):
+        if value is None:
+            return None
+        value = getattr(value, part)
+        if callable(value) and not isinstance(value, models.Manager):
+            value = value()
+    return value
+
+
+def model_field(model, path: str):
+    """The model field at the end of an attribute path, or None."""
+    current = model
+    found = None
+    for part in path.split("."):
+        try:
+            found = current._meta.get_field(part)
+        except (FieldDoesNotExist, AttributeError):
+            return None
+        current = getattr(found, "related_model", None)
+    return found
+
+
+class Entity:
+    """Declarative description of one entity's workbench pages."""
+
+    model: ClassVar[type[models.Model]]
+    columns: ClassVar[list[Column]] = []
+    search_fields: ClassVar[tuple[str, ...]] = ()
+    search_help: ClassVar[str] = ""
+    filter_fields: ClassVar[list[str]] = []
+    ordering: ClassVar[tuple[str, ...]] = ("-pk",)
+    list_select_related: ClassVar[tuple[str, ...]] = ()
+    form_class: ClassVar[type | None] = None
+    detail_fields: ClassVar[list[tuple[str, list[str]]] | None] = None
+    deletable: ClassVar[bool] = False
+    actions: ClassVar[list[Action]] = []
+    masked_fields: ClassVar[dict[str, str]] = {}  # field name -> "id" | "phone"
+
+    # --- names and URLs -------------------------------------------------
+    @classmethod
+    def slug(cls) -> str:
+        return cls.model._meta.model_name
+
+    @classmethod
+    def url_name(cls, view: str) -> str:
+        return f"{cls.model._meta.app_label}:{cls.slug()}_{view}"
+
+    @classmethod
+    def verbose_name(cls) -> str:
+        return str(cls.model._meta.verbose_name)
+
+    @classmethod
+    def verbose_name_plural(cls) -> str:
+        return str(cls.model._meta.verbose_name_plural)
+
+    @classmethod
+    def urls(cls) -> list:
+        slug = cls.slug()
+        patterns = [
+            path(f"{slug}/", ObjectListView.as_view(entity=cls), name=f"{slug}_list"),
+            path(f"{slug}/<int:pk>/", ObjectDetailView.as_view(entity=cls), name=f"{slug}_detail"),
+            path(f"{slug}/<int:pk>/history/", ObjectHistoryView.as_view(entity=cls), name=f"{slug}_history"),
+        ]
+        if cls.form_class is not None:
+            patterns += [
+                path(f"{slug}/add/", ObjectEditView.as_view(entity=cls), name=f"{slug}_add"),
+                path(f"{slug}/<int:pk>/edit/", ObjectEditView.as_view(entity=cls), name=f"{slug}_edit"),
+            ]
+        if cls.masked_fields:
+            patterns.append(path(f"{slug}/<int:pk>/reveal/", RevealView.as_view(entity=cls), name=f"{slug}_reveal"))
+        if cls.deletable:
+            patterns.append(
+                path(f"{slug}/<int:pk>/delete/", ObjectDeleteView.as_view(entity=cls), name=f"{slug}_delete")
+            )
+        for action in cls.actions:
+            patterns.append(
+                path(
+                    f"{slug}/<int:pk>/{action.name}/",
+                    ObjectActionView.as_view(entity=cls, action_name=action.name),
+                    name=f"{slug}_{action.name}",
+                )
+            )
+        return patterns
+
+    # --- reading --------------------------------------------------------
+    @classmethod
+    def queryset(cls, user):
+        return cls.model.objects.for_user(user).select_related(*cls.list_select_related)
+
+    @classmethod
+    def filterset_class(cls):
+        meta = type("Meta", (), {"model": cls.model, "fields": cls.filter_fields})
+        return type(f"{cls.model.__name__}FilterSet", (django_filters.FilterSet,), {"Meta": meta})
+
+    @classmethod
+    def search(cls, queryset, text: str):
+        text = text.strip()
+        if not text or not cls.search_fields:
+            return queryset
+        query = models.Q()
+        for name in cls.search_fields:
+            query |= models.Q(**{f"{name}__icontains": text})
+        return queryset.filter(query)
+
+    @classmethod
+    def related(cls, obj, user) -> list[Panel]:
+        """Panels of related records on the detail page (override per entity)."""
+        return []
+
+    @classmethod
+    def initial(cls, request) -> dict:
+        """Initial values of a new record's form, e.g. from ?organization=ID."""
+        return {key: value for key, value in request.GET.items() if key in (cls.form_class._meta.fields or ())}
+
+    # --- writing ----------------------------------------------------------
+    @classmethod
+    def save(cls, form, user):
+        """Save a valid form through the services. Override when a create needs more than one row."""
+        return save_record(form.instance, user=user, expected_version=form.expected_version)
+
+    @classmethod
+    def delete(cls, obj, user) -> None:
+        check_can_write(user, cls.model)
+        with transaction.atomic():
+            obj._history_user = user
+            obj.delete()
+
+
+def can_write(user, model) -> bool:
+    scope = scope_for(user)
+    if scope.sees_nothing:
+        return False
+    return not scope.read_only or getattr(model, "county_writable", False)
+
+
+class EntityView(LoginRequiredMixin, View):
+    """Base of every entity view: the entity, the scoped object, shared context."""
+
+    entity: type[Entity] | None = None
+    writes = False
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and self.writes and not can_write(request.user, self.entity.model):
+            raise PermissionDenied(_("Your role may view these records but not change them."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self):
+        return get_object_or_404(self.entity.queryset(self.request.user), pk=self.kwargs["pk"])
+
+    def templates(self, view: str) -> list[str]:
+        meta = self.entity.model._meta
+        return [f"{meta.app_label}/{meta.model_name}_{view}.html", f"parkparty/object_{view}.html"]
+
+    def render(self, view: str, context: dict, status: int = 200, page_label: str = ""):
+        entity = self.entity
+        list_url = reverse(entity.url_name("list"))
+        context.setdefault("entity", entity)
+        context.setdefault("can_write", can_write(self.request.user, entity.model))
+        context["list_url"] = list_url
+        if entity.form_class is not None:
+            context["add_url"] = reverse(entity.url_name("add"))
+        obj = context.get("object")
+        crumbs = [(entity.verbose_name_plural(), list_url if (obj is not None or page_label) else None)]
+        if obj is not None:
+            crumbs.append((str(obj), obj.get_absolute_url() if page_label else None))
+        if page_label:
+            crumbs.append((page_label, None))
+        context["crumbs"] = crumbs
+        return TemplateResponse(self.request, self.templates(view), context, status=status)
+
+
+class ObjectListView(EntityView):
+    def get(self, request):
+        entity = self.entity
+        queryset = entity.queryset(request.user)
+        filterset = entity.filterset_class()(request.GET or None, queryset=queryset, request=request)
+        if filterset.is_bound and filterset.is_valid():
+            queryset = filterset.qs
+        for form_field in filterset.form.fields.values():
+            chosen = getattr(form_field, "queryset", None)
+            if chosen is not None and hasattr(chosen, "for_user"):
+                form_field.queryset = chosen.for_user(request.user)
+        style_widgets(filterset.form)
+        query = request.GET.get("q", "")
+        queryset = entity.search(queryset, query)
+        sort = request.GET.get("sort", "")
+        sortable = {c.sort for c in entity.columns if c.sort}
+        key = sort.lstrip("-")
+        queryset = queryset.order_by(sort, "pk") if key in sortable else queryset.order_by(*entity.ordering, "pk")
+        page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+        params = request.GET.copy()
+        params.pop("page", None)
+        sort_params = params.copy()
+        sort_params.pop("sort", None)
+        columns = [self.column_header(c, sort) for c in entity.columns]
+        rows = [self.row(obj) for obj in page.object_list]
+        return self.render(
+            "list",
+            {
+                "title": entity.verbose_name_plural(),
+                "filter_form": filterset.form,
+                "query": query,
+                "columns": columns,
+                "rows": rows,
+                "page_obj": page,
+                "total": page.paginator.count,
+                "page_params": params.urlencode(),
+                "sort_params": sort_params.urlencode(),
+                "filtered": bool(query) or any(v for k, v in request.GET.items() if k not in ("page", "sort")),
+            },
+        )
+
+    def column_header(self, column: Column, current_sort: str) -> dict:
+        label = column.label
+        if label is None:
+            found = model_field(self.entity.model, column.name)
+            label = capfirst(found.verbose_name) if found is not None else column.name
+        direction = ""
+        if column.sort and current_sort.lstrip("-") == column.sort:
+            direction = "desc" if current_sort.startswith("-") else "asc"
+        next_sort = f"-{column.sort}" if direction == "asc" else column.sort
+        return {"column": column, "label": label, "direction": direction, "next_sort": next_sort}
+
+    def row(self, obj) -> dict:
+        cells = []
+        for column in self.entity.columns:
+            value = display_value(obj, column.name, self.request.user, mask=column.mask)
+            cells.append({"column": column, "value": value})
+        return {"object": obj, "cells": cells, "url": reverse(self.entity.url_name("detail"), args=[obj.pk])}
+
+
+class ObjectDetailView(EntityView):
+    def get(self, request, pk):
+        obj = self.get_object()
+        entity = self.entity
+        groups = []
+        field_groups = entity.detail_fields
+        if field_groups is None and entity.form_class is not None:
+            field_groups = entity.form_class.fieldsets or [("", list(entity.form_class._meta.fields))]
+        for title, names in field_groups or []:
+            items = []
+            for name in names:
+                found = model_field(entity.model, name)
+                label = capfirst(found.verbose_name) if found is not None else name
+                mask = entity.masked_fields.get(name, "")
+                items.append((label, display_value(obj, name, request.user, mask=mask), name))
+            groups.append((title, items))
+        actions = [
+            {"label": a.label, "button_class": a.button_class, "url": reverse(entity.url_name(a.name), args=[obj.pk])}
+            for a in entity.actions
+            if a.available is None or a.available(obj)
+        ]
+        context = {
+            "object": obj,
+            "title": str(obj),
+            "groups": groups,
+            "panels": entity.related(obj, request.user),
+            "actions": actions,
+            "history_url": reverse(entity.url_name("history"), args=[obj.pk]),
+            "revealable": [name for name in entity.masked_fields if may_reveal(request.user)],
+            "reveal_url": reverse(entity.url_name("reveal"), args=[obj.pk]) if entity.masked_fields else "",
+        }
+        if entity.form_class is not None:
+            context["edit_url"] = reverse(entity.url_name("edit"), args=[obj.pk])
+        if entity.deletable:
+            context["delete_url"] = reverse(entity.url_name("delete"), args=[obj.pk])
+        return self.render("detail", context)
+
+
+class ObjectHistoryView(EntityView):
+    def get(self, request, pk):
+        obj = self.get_object()
+        records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id"))
+        entries = []
+        for index, record in enumerate(records):
+            older = records[index + 1] if index + 1 < len(records) else None
+            changes = []
+            if older is not None:
+                delta = record.diff_against(older)
+                for change in delta.changes:
+                    found = model_field(self.entity.model, change.field)
+                    label = capfirst(found.verbose_name) if found is not None else change.field
+                    mask = self.entity.masked_fields.get(change.field, "")
+                    changes.append(
+                        {
+                            "label": label,
+                            "old": display_value(older, change.field, request.user, mask=mask, history=True),
+                            "new": display_value(record, change.field, request.user, mask=mask, history=True),
+                        }
+                    )
+            entries.append({"record": record, "changes": changes})
+        return self.render("history", {"object": obj, "title": str(obj), "entries": entries}, page_label=_("History"))
+
+
+class ObjectEditView(EntityView):
+    writes = True
+
+    def form(self, request, obj, data=None, files=None):
+        initial = self.entity.initial(request) if obj is None else None
+        return self.entity.form_class(data, files, instance=obj, user=request.user, initial=initial)
+
+    def get(self, request, pk=None):
+        obj = self.get_object() if pk else None
+        return self.render_form(self.form(request, obj), obj)
+
+    def post(self, request, pk=None):
+        obj = self.get_object() if pk else None
+        form = self.form(request, obj, request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                saved = self.entity.save(form, request.user)
+            except StaleEditError as exc:
+                form.add_error(None, exc)
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return HttpResponseRedirect(reverse(self.entity.url_name("detail"), args=[saved.pk]))
+        return self.render_form(form, obj, status=400)
+
+    def render_form(self, form, obj, status=200):
+        title = (
+            _("Edit %(name)s") % {"name": obj} if obj else _("New %(thing)s") % {"thing": self.entity.verbose_name()}
+        )
+        return self.render(
+            "form", {"form": form, "object": obj, "title": title}, status=status, page_label=_("Edit") if obj else title
+        )
+
+
+def apply_validation_error(form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form's fields (or at the top)."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+class ObjectDeleteView(EntityView):
+    writes = True
+
+    def get(self, request, pk):
+        obj = self.get_object()
+        context = {"object": obj, "title": _("Delete %(name)s") % {"name": obj}, "form": ConfirmForm()}
+        return self.render("delete", context, page_label=_("Delete"))
+
+    def post(self, request, pk):
+        obj = self.get_object()
+        label = str(obj)
+        self.entity.delete(obj, request.user)
+        messages.success(request, _("%(name)s was deleted; the deletion is kept in its history.") % {"name": label})
+        return HttpResponseRedirect(reverse(self.entity.url_name("list")))
+
+
+class ObjectActionView(EntityView):
+    writes = True
+    action_name = ""
+
+    def action(self) -> Action:
+        for action in self.entity.actions:
+            if action.name == self.action_name:
+                return action
+        raise Http404
+
+    def get(self, request, pk):
+        obj = self.get_object()
+        action = self.action()
+        form = action.form_class(initial={"version": obj.version})
+        style_widgets(form)
+        return self.render_action(obj, action, form)
+
+    def post(self, request, pk):
+        obj = self.get_object()
+        action = self.action()
+        if action.available is not None and not action.available(obj):
+            raise Http404
+        form = action.form_class(request.POST)
+        style_widgets(form)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            version = data.pop("version", None)
+            try:
+                action.service(obj, user=request.user, expected_version=version, **data)
+            except StaleEditError as exc:
+                form.add_error(None, exc)
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+            else:
+                messages.success(request, _("%(action)s: done.") % {"action": action.label})
+                return HttpResponseRedirect(reverse(self.entity.url_name("detail"), args=[obj.pk]))
+        return self.render_action(obj, action, form, status=400)
+
+    def render_action(self, obj, action, form, status=200):
+        groups = [("", [bf for bf in form if not bf.is_hidden])]
+        context = {"object": obj, "action": action, "form": form, "action_groups": groups, "title": action.label}
+        return self.render("action", context, status=status, page_label=action.label)
+
+
+class RevealView(EntityView):
+    """One masked value in full, for roles that work with people's records (logged in the server log)."""
+
+    def get(self, request, pk):
+        obj = self.get_object()
+        name = request.GET.get("field", "")
+        if name not in self.entity.masked_fields or not may_reveal(request.user):
+            raise PermissionDenied(_("Your role may not see this in full."))
+        logger.info("user %s revealed %s of %s #%s", request.user.pk, name, self.entity.slug(), obj.pk)
+        return HttpResponse(display_value(obj, name, request.user))
