@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from parkparty.scoping import scope_for
+from parkparty.scoping import forget_scope, scope_for
 
 
 class StaleEditError(ValidationError):
@@ -58,6 +58,8 @@ def as_history_datetime(day: datetime.date | datetime.datetime | None) -> dateti
     """A dated source (a survey date, an admission date) as an aware history timestamp (noon, local time)."""
     if day is None or isinstance(day, datetime.datetime):
         return day
+    if day >= timezone.localdate():
+        return timezone.now()  # a change dated today happens now, not at a noon still to come
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12, 0)))
 
 
@@ -116,6 +118,8 @@ def save_record(
     for attr in ("_history_date", "_change_reason"):
         if hasattr(instance, attr):
             delattr(instance, attr)
+    if user is not None:
+        forget_scope(user)  # the write may have widened it (a new sub-park, a child organization)
     if user is not None and not model._default_manager.for_user(user).filter(pk=instance.pk).exists():
         raise PermissionDenied(_("This record would fall outside the parks and organizations you work on."))
     return instance

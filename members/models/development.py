@@ -175,6 +175,9 @@ class Applicant(TrackedModel):
     def stage(self) -> str:
         return self.stage_on(datetime.date.max)
 
+    def get_stage_display(self) -> str:
+        return Stage(self.stage).label if self.stage else ""
+
     def stage_on(self, date: datetime.date) -> str | None:
         """The stage this person was at on ``date`` (None before applying)."""
         if self.withdrawn_on and self.withdrawn_on <= date:

@@ -1,3 +1,433 @@
-"""Workbench entities of this area (filled in by the workbench work)."""
+"""Party members: roster with masked personal data, the grouped form, ending and confirming a membership.
 
-ENTITIES: list = []
+Also the helpers the other member pages share: search by name or by a
+full ID number or phone, member choices labelled with their organization,
+and service wrappers that put a service's field errors on an action form.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import QueryDict
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from members.models import (
+    STAGE_DATES,
+    Applicant,
+    Commendation,
+    DuesPayment,
+    EndReason,
+    Member,
+    MemberCategory,
+    MembershipEvent,
+    MemberStatus,
+    PioneerPost,
+)
+from members.services import member_confirm_full, member_create, member_end
+from organizations.models import Activity, Park, PartyOrganization
+from parkparty.forms import WorkbenchModelForm
+from parkparty.services import StaleEditError
+from parkparty.validators import normalize_resident_id
+from parkparty.views.generic import Action, Column, Entity, Panel, panel
+
+# --- shared helpers -------------------------------------------------------------
+
+
+def search_people(queryset, text: str, *, name: str = "name", id_number: str = "id_number", phone: str = "phone"):
+    """Match a name by its part, an ID number or a phone only in full.
+
+    Personal numbers are shown masked; matching parts of them would let
+    anyone read the hidden digits back by trying.
+    """
+    text = text.strip()
+    if not text:
+        return queryset
+    query = Q(**{f"{name}__icontains": text})
+    compact = normalize_resident_id(text)
+    if len(compact) == 18:
+        query |= Q(**{id_number: compact})
+    digits = text.replace(" ", "").replace("-", "")
+    if digits.isdigit() and len(digits) >= 7:
+        query |= Q(**{phone: digits})
+    return queryset.filter(query)
+
+
+def member_label(member: Member) -> str:
+    """A member with their organization, so that namesakes can be told apart."""
+    return f"{member.name}（{member.organization.name}）"
+
+
+def member_choices(form, name: str = "member") -> None:
+    """Label the form's member choices with the organization (fetched in the same query)."""
+    field = form.fields[name]
+    field.queryset = field.queryset.select_related("organization").order_by("organization__name", "name")
+    field.label_from_instance = member_label
+
+
+def with_field_errors(service, renames: dict[str, str]):
+    """Wrap an action's service so that model field errors show on the action form's own fields."""
+
+    def run(obj, **kwargs):
+        try:
+            return service(obj, **kwargs)
+        except StaleEditError:
+            raise
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                raise
+            errors: dict[str, list] = {}
+            for key, messages in exc.error_dict.items():
+                errors.setdefault(renames.get(key, key), []).extend(messages)
+            raise ValidationError(errors) from None
+
+    return run
+
+
+def detail_link(model) -> bool:
+    """Whether ``model`` has workbench detail pages yet (other areas are built separately)."""
+    meta = model._meta
+    try:
+        reverse(f"{meta.app_label}:{meta.model_name}_detail", args=[1])
+    except NoReverseMatch:
+        return False
+    return True
+
+
+def not_in_future(value: datetime.date) -> None:
+    """Actions record what has happened: their dates are today or earlier."""
+    if value and value > timezone.localdate():
+        raise ValidationError(_("The date cannot be in the future."))
+
+
+class ActionForm(forms.Form):
+    """Base of the action forms: the edit version travels with the form."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+def date_field(label, **kwargs) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[not_in_future],
+        **kwargs,
+    )
+
+
+# --- members --------------------------------------------------------------------
+
+
+class MemberForm(WorkbenchModelForm):
+    fieldsets = [
+        (_("Identity"), ["name", "id_number", "gender", "ethnicity", "education", "phone"]),
+        (
+            _("Party membership"),
+            [
+                "organization",
+                "category",
+                "joined_on",
+                "full_on",
+                "transferred_in_on",
+                "whole_organization",
+                "counterpart",
+            ],
+        ),
+        (_("Work"), ["enterprise", "is_frontline", "status"]),
+        (_("Notes"), ["notes"]),
+    ]
+
+    whole_organization = forms.BooleanField(label=_("whole-organization transfer"), required=False)
+    counterpart = forms.CharField(
+        label=_("transferred from"),
+        max_length=150,
+        required=False,
+        help_text=_("For a transfer in: the organization the member comes from."),
+    )
+
+    class Meta(WorkbenchModelForm.Meta):
+        model = Member
+        # The end of a membership is its own action (a reason and a date), never an edit.
+        fields = [
+            "name",
+            "id_number",
+            "gender",
+            "ethnicity",
+            "education",
+            "phone",
+            "organization",
+            "category",
+            "joined_on",
+            "full_on",
+            "transferred_in_on",
+            "enterprise",
+            "is_frontline",
+            "status",
+            "notes",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["gender"].help_text = _("Left blank, it is taken from the ID number.")
+        if self.instance.pk is not None:
+            # The transfer that brought the member here is recorded once, when the member is registered.
+            del self.fields["whole_organization"]
+            del self.fields["counterpart"]
+            if self.instance.category == MemberCategory.PROBATIONARY:
+                for name in ("category", "full_on"):
+                    self.fields[name].disabled = True
+                    self.fields[name].help_text = _("Use “Confirm full membership” when the probation ends.")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("whole_organization") and not data.get("transferred_in_on"):
+            self.add_error("whole_organization", _("Only a transfer in can be a whole-organization transfer."))
+        if data.get("counterpart") and not data.get("transferred_in_on"):
+            self.add_error("counterpart", _("Give the transfer-in date as well."))
+        return data
+
+
+class MemberFilter(django_filters.FilterSet):
+    CURRENT, ENDED, ALL = "current", "ended", "all"
+
+    membership = django_filters.ChoiceFilter(
+        label=_("membership"),
+        choices=[(CURRENT, _("Current members")), (ENDED, _("Ended memberships")), (ALL, _("All"))],
+        empty_label=None,
+        method="filter_membership",
+    )
+    organization = django_filters.ModelChoiceFilter(
+        label=_("Party organization"), queryset=PartyOrganization.objects.all()
+    )
+    park = django_filters.ModelChoiceFilter(
+        label=_("park"), field_name="organization__park", queryset=Park.objects.all()
+    )
+    category = django_filters.ChoiceFilter(label=_("category"), choices=MemberCategory.choices)
+    status = django_filters.ChoiceFilter(label=_("member status"), choices=MemberStatus.choices)
+    is_frontline = django_filters.BooleanFilter(label=_("frontline worker"))
+
+    class Meta:
+        model = Member
+        fields = ["membership", "park", "organization", "category", "status", "is_frontline"]
+
+    def __init__(self, data=None, *args, **kwargs):
+        # Current members unless asked otherwise, also on the first visit (no query string at all).
+        if data is None or not data.get("membership"):
+            data = data.copy() if data is not None else QueryDict(mutable=True)
+            data["membership"] = self.CURRENT
+        super().__init__(data, *args, **kwargs)
+
+    def filter_membership(self, queryset, name, value):
+        if value == self.CURRENT:
+            return queryset.filter(ended_on__isnull=True)
+        if value == self.ENDED:
+            return queryset.filter(ended_on__isnull=False)
+        return queryset
+
+
+class EndMembershipForm(ActionForm):
+    reason = forms.ChoiceField(label=_("reason membership ended"), choices=[("", "---------"), *EndReason.choices])
+    on = date_field(_("membership ended on"))
+    whole_organization = forms.BooleanField(label=_("whole-organization transfer"), required=False)
+    counterpart = forms.CharField(
+        label=_("transferred to"),
+        max_length=150,
+        required=False,
+        help_text=_("For a transfer out: the organization the member moves to."),
+    )
+    note = forms.CharField(label=_("note on ending"), max_length=200, required=False)
+
+    def clean(self):
+        data = super().clean()
+        transfer = data.get("reason") == EndReason.TRANSFERRED_OUT
+        if data.get("whole_organization") and not transfer:
+            self.add_error("whole_organization", _("Only a transfer out can be a whole-organization transfer."))
+        if data.get("counterpart") and not transfer:
+            self.add_error("counterpart", _("Only a transfer out names the organization moved to."))
+        return data
+
+
+class ConfirmFullForm(ActionForm):
+    on = date_field(_("full membership on"))
+
+
+def _current(member: Member) -> bool:
+    return member.ended_on is None
+
+
+def _probationary(member: Member) -> bool:
+    return member.ended_on is None and member.category == MemberCategory.PROBATIONARY
+
+
+class MemberEntity(Entity):
+    model = Member
+    columns = [
+        Column("name", sort="name", link=True),
+        Column("gender", sort="gender"),
+        Column("organization.name", label=_("Party organization"), sort="organization__name"),
+        Column("enterprise.name", label=_("workplace"), sort="enterprise__name"),
+        Column("category", sort="category"),
+        Column("status", sort="status", badge=True),
+        Column("joined_on", sort="joined_on"),
+        Column("id_number", mask="id"),
+        Column("phone", mask="phone"),
+    ]
+    search_help = _("Name, full ID number or full phone number")
+    ordering = ("organization__name", "name")
+    list_select_related = ("organization", "enterprise")
+    form_class = MemberForm
+    detail_fields = [
+        *MemberForm.fieldsets[:1],
+        (_("Party membership"), ["organization", "category", "joined_on", "full_on", "transferred_in_on"]),
+        *MemberForm.fieldsets[2:],
+        (_("End of membership"), ["ended_on", "end_reason", "end_note"]),
+    ]
+    masked_fields = {"id_number": "id", "phone": "phone"}
+    actions = [
+        Action(
+            name="confirm_full",
+            label=_("Confirm full membership"),
+            form_class=ConfirmFullForm,
+            service=with_field_errors(member_confirm_full, {"full_on": "on"}),
+            available=_probationary,
+            button_class="btn-outline-primary",
+            help_text=_("The probationary member becomes a full member on this date, at least one year after joining."),
+        ),
+        Action(
+            name="end",
+            label=_("End membership"),
+            form_class=EndMembershipForm,
+            service=with_field_errors(member_end, {"ended_on": "on", "end_reason": "reason", "end_note": "note"}),
+            available=_current,
+            help_text=_("The member stays on record with the reason and date; they leave the list of current members."),
+        ),
+    ]
+
+    @classmethod
+    def filterset_class(cls):
+        return MemberFilter
+
+    @classmethod
+    def search(cls, queryset, text: str):
+        return search_people(queryset, text)
+
+    @classmethod
+    def save(cls, form, user):
+        if form.instance.pk is None:
+            return member_create(
+                form.instance,
+                user=user,
+                whole_organization=form.cleaned_data.get("whole_organization", False),
+                counterpart=form.cleaned_data.get("counterpart", ""),
+            )
+        return super().save(form, user)
+
+    @classmethod
+    def related(cls, obj, user):
+        today = timezone.localdate()
+        events = MembershipEvent.objects.for_user(user).filter(member=obj).select_related("organization")
+        application = Applicant.objects.for_user(user).filter(member=obj).first()
+        activities = (
+            Activity.objects.for_user(user)
+            .filter(attendees=obj)
+            .select_related("organization")
+            .order_by("-held_on", "-pk")[:20]
+        )
+        posts = PioneerPost.objects.for_user(user).filter(member=obj).order_by("-started_on")
+        commendations = Commendation.objects.for_user(user).filter(member=obj).order_by("-year")
+        dues = list(DuesPayment.objects.for_user(user).filter(member=obj, month__year=today.year).order_by("month"))
+        for payment in dues:
+            payment.month_label = f"{payment.month:%Y-%m}"
+        add = [reverse(f"members:{name}_add") for name in ("pioneerpost", "commendation", "duespayment")]
+        return [
+            panel(
+                _("Membership events"),
+                events.order_by("date", "pk"),
+                [
+                    Column("date"),
+                    Column("kind"),
+                    Column("organization.name", label=_("Party organization")),
+                    Column("whole_organization"),
+                    Column("counterpart"),
+                    Column("note"),
+                ],
+                user,
+                model=MembershipEvent,
+                link=False,
+            ),
+            development_panel(application),
+            panel(
+                _("Activities attended (latest 20)"),
+                activities,
+                [Column("held_on"), Column("kind"), Column("title"), Column("organization.name", label=_("organizer"))],
+                user,
+                model=Activity,
+                link=detail_link(Activity),
+                empty=_("No attendance recorded yet."),
+            ),
+            panel(
+                _("Pioneer posts"),
+                posts,
+                [Column("title"), Column("kind"), Column("started_on"), Column("ended_on")],
+                user,
+                model=PioneerPost,
+                add_url=f"{add[0]}?member={obj.pk}",
+            ),
+            panel(
+                _("Commendations"),
+                commendations,
+                [Column("year"), Column("kind"), Column("conferred_by"), Column("awarded_on")],
+                user,
+                model=Commendation,
+                add_url=f"{add[1]}?member={obj.pk}&organization={obj.organization_id}",
+            ),
+            panel(
+                _("Party dues this year"),
+                dues,
+                [
+                    Column("month_label", label=_("month")),
+                    Column("amount_due", numeric=True),
+                    Column("amount_paid", numeric=True),
+                    Column("arrears", label=_("arrears (yuan)"), numeric=True),
+                    Column("paid_on"),
+                ],
+                user,
+                model=DuesPayment,
+                add_url=f"{add[2]}?member={obj.pk}",
+                empty=_("No dues recorded for this year."),
+            ),
+        ]
+
+
+def development_panel(application: Applicant | None) -> Panel:
+    """The development dates of a member who came through the pipeline here."""
+    rows = []
+    if application is not None:
+        url = application.get_absolute_url()
+        for field, label in STAGE_DATES:
+            value = getattr(application, field)
+            rows.append(
+                {
+                    "cells": [
+                        {"value": capfirst(label), "numeric": False},
+                        {"value": value.strftime("%Y-%m-%d") if value else "—", "numeric": False},
+                    ],
+                    "url": url,
+                }
+            )
+    return Panel(
+        title=_("Development record"),
+        headers=[{"label": _("stage"), "numeric": False}, {"label": _("date"), "numeric": False}],
+        rows=rows,
+        empty=_("The member joined the Party before records were kept here, or elsewhere."),
+    )
+
+
+ENTITIES = [MemberEntity]

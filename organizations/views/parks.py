@@ -1,3 +1,208 @@
-"""Workbench entities of this area (filled in by the workbench work)."""
+"""Parks (一区五园) and their yearly staffing: lists, forms, a park's figures and sub-parks."""
 
-ENTITIES: list = []
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, OuterRef, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from members.models import Member
+from organizations.models import Enterprise, EnterpriseStatus, OrganizationStatus, Park, ParkStaffing, PartyOrganization
+from organizations.views.party import count_of, optional_url, refuse_secretaries
+from parkparty.forms import WorkbenchModelForm
+from parkparty.scoping import forget_scope, scope_for, tree_ids
+from parkparty.services import check_can_write, save_record
+from parkparty.views.generic import Column, Entity, Panel, panel
+
+
+def in_park_tree(prefix: str = "park") -> Q:
+    """Records of the outer park or of its sub-parks (the tree is a zone and its sub-parks; three levels covered)."""
+    return (
+        Q(**{prefix: OuterRef("pk")})
+        | Q(**{f"{prefix}__parent": OuterRef("pk")})
+        | Q(**{f"{prefix}__parent__parent": OuterRef("pk")})
+    )
+
+
+class ParkForm(WorkbenchModelForm):
+    fieldsets = [(gettext_lazy("Basic information"), ["code", "name", "parent", "address", "sort_order"])]
+
+    class Meta(WorkbenchModelForm.Meta):
+        model = Park
+        fields = ["code", "name", "parent", "address", "sort_order"]
+
+    def __init__(self, *args, user, **kwargs):
+        refuse_secretaries(user, _("Park staff and administrators keep the park records."))
+        super().__init__(*args, user=user, **kwargs)
+        park = self.instance
+        parent = self.fields["parent"]
+        everything = scope_for(user).everything
+        if park.pk is not None:
+            # A park cannot be placed under itself or one of its own sub-parks.
+            parent.queryset = parent.queryset.exclude(pk__in=tree_ids(Park, park.pk))
+            if not everything and not parent.queryset.filter(pk=park.parent_id).exists():
+                # Park staff do not move the park they were assigned (its parent lies outside their scope).
+                del self.fields["parent"]
+        elif not everything:
+            # Park staff add sub-parks of their own park.
+            parent.required = True
+            parent.empty_label = None
+
+
+class ParkEntity(Entity):
+    model = Park
+    columns = [
+        Column("code", sort="code"),
+        Column("name", sort="name", link=True),
+        Column("parent.name", label=gettext_lazy("parent park"), sort="parent__name"),
+        Column("address"),
+        Column("child_count", label=gettext_lazy("Sub-parks"), sort="child_count", numeric=True),
+        Column("enterprise_count", label=gettext_lazy("Enterprises"), sort="enterprise_count", numeric=True),
+        Column(
+            "organization_count", label=gettext_lazy("Party organizations"), sort="organization_count", numeric=True
+        ),
+        Column("sort_order", sort="sort_order", numeric=True),
+    ]
+    search_fields = ("name", "code", "address")
+    search_help = gettext_lazy("Name, code or address")
+    filter_fields = ["parent"]
+    ordering = ("sort_order", "code")
+    list_select_related = ("parent",)
+    form_class = ParkForm
+
+    @classmethod
+    def queryset(cls, user):
+        enterprises = Enterprise.objects.for_user(user).filter(in_park_tree())
+        organizations = PartyOrganization.objects.for_user(user).filter(in_park_tree())
+        return (
+            super()
+            .queryset(user)
+            .annotate(
+                child_count=count_of(Park.objects.filter(parent=OuterRef("pk"))),
+                enterprise_count=count_of(enterprises.exclude(status=EnterpriseStatus.DEREGISTERED)),
+                organization_count=count_of(organizations.filter(status=OrganizationStatus.ACTIVE)),
+            )
+        )
+
+    @classmethod
+    def save(cls, form, user):
+        park = form.instance
+        if park.pk is not None:
+            return super().save(form, user)
+        # A new sub-park widens the tree the user works on, so the scope cached for this request
+        # would not see it yet: check the parent here, save, then forget the cached scope.
+        check_can_write(user, Park)
+        scope = scope_for(user)
+        if not scope.everything and (park.parent_id is None or park.parent_id not in scope.park_ids):
+            raise PermissionDenied(_("This record would fall outside the parks and organizations you work on."))
+        with transaction.atomic():
+            park._history_user = user
+            save_record(park, user=None)
+        forget_scope(user)
+        return park
+
+    @classmethod
+    def related(cls, obj, user):
+        subparks = Park.objects.for_user(user).filter(parent=obj).order_by("sort_order", "code")
+        staffing = ParkStaffing.objects.for_user(user).filter(park=obj).order_by("-year")
+        scope = scope_for(user)
+        panels = [figures_panel(obj, user)]
+        panels.append(
+            panel(
+                _("Sub-parks"),
+                subparks,
+                [Column("name"), Column("code"), Column("address")],
+                user,
+                model=Park,
+                add_url=optional_url("organizations:park_add", parent=obj.pk),
+            )
+        )
+        if scope.everything or scope.park_ids:  # staffing is park business, not a secretary's
+            panels.append(
+                panel(
+                    _("Staffing by year"),
+                    staffing,
+                    [
+                        Column("year"),
+                        Column("posts_authorised", numeric=True),
+                        Column("posts_actual", numeric=True),
+                        Column("posts_vacant", label=gettext_lazy("vacant posts"), numeric=True),
+                        Column("note"),
+                    ],
+                    user,
+                    model=ParkStaffing,
+                    add_url=optional_url("organizations:parkstaffing_add", park=obj.pk),
+                )
+            )
+        return panels
+
+
+def figures_panel(park: Park, user) -> Panel:
+    """Enterprises, organizations and members of the park and its sub-parks, one aggregate query each."""
+    parks = park.descendant_ids()
+    enterprises = (
+        Enterprise.objects.for_user(user)
+        .filter(park__in=parks)
+        .aggregate(
+            total=Count("pk", filter=~Q(status=EnterpriseStatus.DEREGISTERED)),
+            operating=Count("pk", filter=Q(status=EnterpriseStatus.OPERATING)),
+            building=Count("pk", filter=Q(status=EnterpriseStatus.UNDER_CONSTRUCTION)),
+        )
+    )
+    organizations = (
+        PartyOrganization.objects.for_user(user)
+        .filter(park__in=parks)
+        .aggregate(
+            founded=Count("pk", filter=Q(status=OrganizationStatus.ACTIVE)),
+            forming=Count("pk", filter=Q(status=OrganizationStatus.FORMING)),
+        )
+    )
+    members = Member.objects.for_user(user).current().filter(organization__park__in=parks).count()
+    values = [
+        (_("Enterprises"), enterprises["total"]),
+        (EnterpriseStatus.OPERATING.label, enterprises["operating"]),
+        (EnterpriseStatus.UNDER_CONSTRUCTION.label, enterprises["building"]),
+        (_("Party organizations"), organizations["founded"]),
+        (OrganizationStatus.FORMING.label, organizations["forming"]),
+        (_("Party members"), members),
+    ]
+    return Panel(
+        title=_("This park and its sub-parks"),
+        template="organizations/park_figures.html",
+        extra={"figures": [{"label": label, "value": value} for label, value in values]},
+    )
+
+
+class ParkStaffingForm(WorkbenchModelForm):
+    fieldsets = [(gettext_lazy("Staffing"), ["park", "year", "posts_authorised", "posts_actual", "note"])]
+
+    class Meta(WorkbenchModelForm.Meta):
+        model = ParkStaffing
+        fields = ["park", "year", "posts_authorised", "posts_actual", "note"]
+
+    def __init__(self, *args, user, **kwargs):
+        refuse_secretaries(user, _("Park staff and administrators keep the park records."))
+        super().__init__(*args, user=user, **kwargs)
+
+
+class ParkStaffingEntity(Entity):
+    model = ParkStaffing
+    columns = [
+        Column("park.name", label=gettext_lazy("park"), sort="park__name", link=True),
+        Column("year", sort="year", numeric=True),
+        Column("posts_authorised", sort="posts_authorised", numeric=True),
+        Column("posts_actual", sort="posts_actual", numeric=True),
+        Column("posts_vacant", label=gettext_lazy("vacant posts"), numeric=True),
+        Column("note"),
+    ]
+    search_fields = ("park__name", "note")
+    search_help = gettext_lazy("Park or note")
+    filter_fields = ["park", "year"]
+    ordering = ("park__sort_order", "park__code", "-year")
+    list_select_related = ("park",)
+    form_class = ParkStaffingForm
+
+
+ENTITIES = [ParkEntity, ParkStaffingEntity]

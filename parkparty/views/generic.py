@@ -42,7 +42,7 @@ class Column:
 
     ``name`` is an attribute path (``park.name``); ``sort`` the ORM field to
     order by (None: not sortable); ``mask`` masks personal data ("id",
-    "phone") for roles that may not see it.
+    "phone") in every list, for every role.
     """
 
     name: str
@@ -210,6 +210,11 @@ class Entity:
         return []
 
     @classmethod
+    def writable(cls, user) -> bool:
+        """Whether ``user`` may create and edit these records at all (override to narrow by role)."""
+        return can_write(user, cls.model)
+
+    @classmethod
     def initial(cls, request) -> dict:
         """Initial values of a new record's form, e.g. from ?organization=ID."""
         return {key: value for key, value in request.GET.items() if key in (cls.form_class._meta.fields or ())}
@@ -242,7 +247,7 @@ class EntityView(LoginRequiredMixin, View):
     writes = False
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and self.writes and not can_write(request.user, self.entity.model):
+        if request.user.is_authenticated and self.writes and not self.entity.writable(request.user):
             raise PermissionDenied(_("Your role may view these records but not change them."))
         return super().dispatch(request, *args, **kwargs)
 
@@ -257,7 +262,7 @@ class EntityView(LoginRequiredMixin, View):
         entity = self.entity
         list_url = reverse(entity.url_name("list"))
         context.setdefault("entity", entity)
-        context.setdefault("can_write", can_write(self.request.user, entity.model))
+        context.setdefault("can_write", entity.writable(self.request.user))
         context["list_url"] = list_url
         if entity.form_class is not None:
             context["add_url"] = reverse(entity.url_name("add"))
@@ -327,7 +332,8 @@ class ObjectListView(EntityView):
         cells = []
         for column in self.entity.columns:
             value = display_value(obj, column.name, self.request.user, mask=column.mask)
-            cells.append({"column": column, "value": value})
+            key = attr_path(obj, column.name) if column.badge else ""
+            cells.append({"column": column, "value": value, "key": key})
         return {"object": obj, "cells": cells, "url": reverse(self.entity.url_name("detail"), args=[obj.pk])}
 
 
@@ -467,6 +473,8 @@ class ObjectActionView(EntityView):
     def get(self, request, pk):
         obj = self.get_object()
         action = self.action()
+        if action.available is not None and not action.available(obj):
+            raise Http404
         form = action.form_class(initial={"version": obj.version})
         style_widgets(form)
         return self.render_action(obj, action, form)

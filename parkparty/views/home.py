@@ -1,24 +1,108 @@
-"""Views of the core app: the signed-in home page."""
+"""The signed-in home page: what waits for this user and what they changed last."""
+
+import datetime
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
-from members.models import Applicant, Member
-from organizations.models import Enterprise, Park, PartyOrganization, ServiceRequest
+from members.models import Applicant, Member, add_years
+from organizations.models import (
+    FINISHED_STATUSES,
+    Activity,
+    Enterprise,
+    Notice,
+    NoticeReceipt,
+    PartyOrganization,
+    ServiceRequest,
+)
 from parkparty.scoping import scope_for
+
+WAITING = 10
+#: Models whose recent changes the home page lists.
+RECENT_MODELS = (Enterprise, PartyOrganization, Member, Applicant, Activity, ServiceRequest, Notice)
+
+
+def open_requests(user):
+    return (
+        ServiceRequest.objects.for_user(user)
+        .exclude(status__in=FINISHED_STATUSES)
+        .select_related("enterprise")
+        .order_by("due_on", "received_on")
+    )
+
+
+def receipts_to_sign(user):
+    """Notices addressed to this user's park (staff) or organization (secretary) and not yet signed for."""
+    scope = scope_for(user)
+    receipts = NoticeReceipt.objects.for_user(user).filter(received_at__isnull=True).select_related("notice")
+    if scope.park_ids:
+        receipts = receipts.filter(organization__isnull=True)
+    elif scope.organization_ids:
+        receipts = receipts.filter(organization__isnull=False)
+    else:
+        return receipts.none()
+    return receipts.order_by("notice__deadline", "pk")
+
+
+def applicants_due(user, today: datetime.date):
+    """Activists trained a year and probationary members of a year: their next stage is due."""
+    year_ago = add_years(today, -1)
+    return (
+        Applicant.objects.for_user(user)
+        .filter(withdrawn_on__isnull=True)
+        .filter(
+            Q(activist_on__lte=year_ago, candidate_on__isnull=True) | Q(admitted_on__lte=year_ago, full_on__isnull=True)
+        )
+        .select_related("organization")
+        .order_by("activist_on", "admitted_on")
+    )
+
+
+def recent_changes(user, limit: int = WAITING) -> list[dict]:
+    """The last records this user changed, newest first (one query per model kind, not per record)."""
+    entries = []
+    for model in RECENT_MODELS:
+        records = model.history.filter(history_user=user).order_by("-history_date")[:limit]
+        for record in records:
+            url = None
+            if record.history_type != "-":
+                try:
+                    url = reverse(f"{model._meta.app_label}:{model._meta.model_name}_detail", args=[record.id])
+                except NoReverseMatch:
+                    url = None
+            entries.append(
+                {
+                    "when": record.history_date,
+                    "what": model._meta.verbose_name,
+                    "name": str(record.instance) if record.history_type != "-" else record.history_object,
+                    "change": record.get_history_type_display(),
+                    "url": url,
+                }
+            )
+    entries.sort(key=lambda entry: entry["when"], reverse=True)
+    return entries[:limit]
 
 
 @login_required
 def home(request):
-    """Who the user is, what their scope covers and how many records they can reach."""
     user = request.user
+    today = timezone.localdate()
     scope = scope_for(user)
-    counts = [
-        (Park._meta.verbose_name_plural, Park.objects.for_user(user).count()),
-        (Enterprise._meta.verbose_name_plural, Enterprise.objects.for_user(user).count()),
-        (PartyOrganization._meta.verbose_name_plural, PartyOrganization.objects.for_user(user).count()),
-        (Member._meta.verbose_name_plural, Member.objects.for_user(user).current().count()),
-        (Applicant._meta.verbose_name_plural, Applicant.objects.for_user(user).count()),
-        (ServiceRequest._meta.verbose_name_plural, ServiceRequest.objects.for_user(user).count()),
-    ]
-    return render(request, "parkparty/home.html", {"scope": scope, "counts": counts})
+    requests = open_requests(user)
+    receipts = receipts_to_sign(user)
+    applicants = applicants_due(user, today)
+    context = {
+        "scope": scope,
+        "today": today,
+        "requests": list(requests[:WAITING]),
+        "requests_total": requests.count(),
+        "receipts": list(receipts[:WAITING]),
+        "receipts_total": receipts.count(),
+        "applicants": list(applicants[:WAITING]),
+        "applicants_total": applicants.count(),
+        "recent": recent_changes(user),
+    }
+    return render(request, "parkparty/home.html", context)
