@@ -108,3 +108,17 @@ def applicant_admit(
     applicant.member = member
     save_record(applicant, user=user, expected_version=expected_version, history_date=on, reason=_("Admitted"))
     return member
+
+
+def applicant_withdraw(
+    applicant: Applicant, *, on: datetime.date, reason: str, user, expected_version: int | None = None
+) -> Applicant:
+    """The person leaves the development pipeline on a date, for a reason; the record is kept."""
+    if applicant.withdrawn_on or applicant.member_id:
+        raise ValidationError(_("Only a person still in the pipeline and not yet admitted can leave it."))
+    if applicant.applied_on and on < applicant.applied_on:
+        raise ValidationError({"on": _("The date cannot be before the application.")})
+    applicant.withdrawn_on = on
+    applicant.withdrawn_reason = reason
+    note = _("Left the pipeline")
+    return save_record(applicant, user=user, expected_version=expected_version, history_date=on, reason=note)

@@ -1,7 +1,11 @@
 """Form bases of the workbench: scoped choices, native date inputs, the edit version."""
 
+import datetime
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parkparty.scoping import ScopedQuerySet
@@ -89,3 +93,29 @@ class WorkbenchModelForm(forms.ModelForm):
 
 class ConfirmForm(forms.Form):
     """An empty form for confirmation pages (the CSRF token is the only input)."""
+
+
+def not_in_future(day: datetime.date | None) -> None:
+    """Actions record what has happened: their dates are today or earlier."""
+    if day is not None and day > timezone.localdate():
+        raise ValidationError(_("The date cannot be in the future."))
+
+
+def date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def past_date_field(label, **kwargs) -> forms.DateField:
+    """A native date input that refuses future dates."""
+    return forms.DateField(label=label, widget=date_input(), validators=[not_in_future], **kwargs)
+
+
+class ActionForm(forms.Form):
+    """Base of every action form: the edit version travels with it, and it knows the record and the user."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, data=None, *, instance=None, user=None, **kwargs):
+        super().__init__(data, **kwargs)
+        self.instance = instance
+        self.user = user

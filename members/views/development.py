@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import datetime
-
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Case, CharField, Count, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 from django.utils.text import capfirst
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from members.models import (
@@ -25,10 +21,9 @@ from members.models import (
     Stage,
     add_years,
 )
-from members.services import applicant_admit
+from members.services import applicant_admit, applicant_withdraw
 from organizations.models import Park, PartyOrganization
 from parkparty.forms import WorkbenchModelForm
-from parkparty.services import save_record
 from parkparty.views.generic import Action, Column, Entity, Panel, panel
 
 from .members import ActionForm, date_field, search_people, with_field_errors
@@ -147,20 +142,6 @@ class WithdrawForm(ActionForm):
 
 
 @transaction.atomic
-def applicant_withdraw(
-    applicant: Applicant, *, on: datetime.date, reason: str, user, expected_version: int | None = None
-) -> Applicant:
-    """The person leaves the development pipeline on a date, for a reason; the record is kept."""
-    if applicant.withdrawn_on or applicant.member_id:
-        raise ValidationError(_("Only a person still in the pipeline and not yet admitted can leave it."))
-    if applicant.applied_on and on < applicant.applied_on:
-        raise ValidationError({"on": _("The date cannot be before the application.")})
-    applicant.withdrawn_on = on
-    applicant.withdrawn_reason = reason
-    note = gettext("Left the pipeline")
-    return save_record(applicant, user=user, expected_version=expected_version, history_date=on, reason=note)
-
-
 def _may_admit(applicant: Applicant) -> bool:
     return bool(applicant.candidate_on) and not applicant.member_id and not applicant.withdrawn_on
 

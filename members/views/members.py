@@ -7,14 +7,12 @@ and service wrappers that put a service's field errors on an action form.
 
 from __future__ import annotations
 
-import datetime
-
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import QueryDict
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -33,7 +31,8 @@ from members.models import (
 )
 from members.services import member_confirm_full, member_create, member_end
 from organizations.models import Activity, Park, PartyOrganization
-from parkparty.forms import WorkbenchModelForm
+from parkparty.forms import ActionForm, WorkbenchModelForm
+from parkparty.forms import past_date_field as date_field
 from parkparty.services import StaleEditError
 from parkparty.validators import normalize_resident_id
 from parkparty.views.generic import Action, Column, Entity, Panel, panel
@@ -89,37 +88,6 @@ def with_field_errors(service, renames: dict[str, str]):
             raise ValidationError(errors) from None
 
     return run
-
-
-def detail_link(model) -> bool:
-    """Whether ``model`` has workbench detail pages yet (other areas are built separately)."""
-    meta = model._meta
-    try:
-        reverse(f"{meta.app_label}:{meta.model_name}_detail", args=[1])
-    except NoReverseMatch:
-        return False
-    return True
-
-
-def not_in_future(value: datetime.date) -> None:
-    """Actions record what has happened: their dates are today or earlier."""
-    if value and value > timezone.localdate():
-        raise ValidationError(_("The date cannot be in the future."))
-
-
-class ActionForm(forms.Form):
-    """Base of the action forms: the edit version travels with the form."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-
-def date_field(label, **kwargs) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        validators=[not_in_future],
-        **kwargs,
-    )
 
 
 # --- members --------------------------------------------------------------------
@@ -369,7 +337,6 @@ class MemberEntity(Entity):
                 [Column("held_on"), Column("kind"), Column("title"), Column("organization.name", label=_("organizer"))],
                 user,
                 model=Activity,
-                link=detail_link(Activity),
                 empty=_("No attendance recorded yet."),
             ),
             panel(

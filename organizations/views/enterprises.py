@@ -1,12 +1,11 @@
 """Enterprises: list, survey form grouped as the four "clears", coverage, deregistration."""
 
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Member
 from organizations.models import Enterprise, EnterpriseStatus
 from organizations.services import enterprise_deregister
-from parkparty.forms import WorkbenchModelForm
+from parkparty.forms import ActionForm, WorkbenchModelForm, past_date_field
 from parkparty.views.generic import Action, Column, Entity, panel
 
 
@@ -57,9 +56,8 @@ class EnterpriseForm(WorkbenchModelForm):
             self.fields["status"].disabled = True
 
 
-class DeregisterForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    on = forms.DateField(label=_("deregistered on"), widget=forms.DateInput(attrs={"type": "date"}))
+class DeregisterForm(ActionForm):
+    on = past_date_field(_("deregistered on"))
 
 
 class EnterpriseEntity(Entity):

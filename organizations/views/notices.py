@@ -29,7 +29,7 @@ from organizations.notice_services import (
     notice_sign,
     receipt_is_for,
 )
-from parkparty.forms import WorkbenchModelForm
+from parkparty.forms import ActionForm, WorkbenchModelForm
 from parkparty.scoping import scope_for
 from parkparty.views.generic import (
     Action,
@@ -42,7 +42,7 @@ from parkparty.views.generic import (
 )
 
 from .activities import CheckboxList, year_choices
-from .requests import InstanceActionForm, InstanceActionView
+from .requests import InstanceActionView
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 ATTACHMENT_EXTENSIONS = ("pdf", "ofd", "doc", "docx", "wps", "xls", "xlsx", "et", "txt", "jpg", "jpeg", "png", "zip")
@@ -116,7 +116,7 @@ def organizations_in_scope(user):
     )
 
 
-class ForwardForm(InstanceActionForm):
+class ForwardForm(ActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organizations"] = OrganizationChoices(

@@ -12,7 +12,7 @@ import datetime
 
 import django_filters
 from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import ExtractMonth, TruncMonth
 from django.urls import NoReverseMatch, reverse
@@ -35,7 +35,7 @@ from organizations.models import (
     ServiceCenter,
 )
 from organizations.services import organization_dissolve, organization_found
-from parkparty.forms import WorkbenchModelForm
+from parkparty.forms import ActionForm, WorkbenchModelForm, past_date_field
 from parkparty.scoping import scope_for, tree_ids
 from parkparty.views.generic import Action, Column, Entity, Panel, panel
 
@@ -62,16 +62,6 @@ def refuse_secretaries(user, message) -> None:
     scope = scope_for(user)
     if not scope.everything and not scope.park_ids:
         raise PermissionDenied(message)
-
-
-def not_in_future(day: datetime.date | None) -> datetime.date | None:
-    if day is not None and day > timezone.localdate():
-        raise ValidationError(_("The date cannot be in the future."))
-    return day
-
-
-def date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 # --- Party organizations ---------------------------------------------------------
@@ -139,27 +129,15 @@ class PartyOrganizationForm(WorkbenchModelForm):
                 del self.fields["parent"]
 
 
-class FoundForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    founded_on = forms.DateField(
-        label=PartyOrganization._meta.get_field("founded_on").verbose_name, widget=date_input()
-    )
-
-    def clean_founded_on(self):
-        return not_in_future(self.cleaned_data["founded_on"])
+class FoundForm(ActionForm):
+    founded_on = past_date_field(PartyOrganization._meta.get_field("founded_on").verbose_name)
 
 
-class DissolveForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    dissolved_on = forms.DateField(
-        label=PartyOrganization._meta.get_field("dissolved_on").verbose_name, widget=date_input()
-    )
+class DissolveForm(ActionForm):
+    dissolved_on = past_date_field(PartyOrganization._meta.get_field("dissolved_on").verbose_name)
     dissolution_reason = forms.CharField(
         label=PartyOrganization._meta.get_field("dissolution_reason").verbose_name, max_length=200
     )
-
-    def clean_dissolved_on(self):
-        return not_in_future(self.cleaned_data["dissolved_on"])
 
 
 def found(organization, *, user, expected_version, founded_on):

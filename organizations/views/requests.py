@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, Case, Q, Value, When
-from django.http import HttpResponseRedirect
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,10 +20,9 @@ from organizations.models import (
     ServiceRequest,
 )
 from organizations.request_services import service_request_close, service_request_reject, service_request_start
-from parkparty.forms import WorkbenchModelForm, style_widgets, workbench_formfield
+from parkparty.forms import ActionForm, WorkbenchModelForm, workbench_formfield
 from parkparty.scoping import scope_for
-from parkparty.services import StaleEditError
-from parkparty.views.generic import Action, Column, Entity, ObjectActionView, apply_validation_error
+from parkparty.views.generic import Action, Column, Entity, ObjectActionView
 
 from .activities import year_choices
 
@@ -46,57 +42,11 @@ def overdue_expression():
 
 
 class InstanceActionView(ObjectActionView):
-    """An action page whose form is built with the record and the user (``form_class(data, instance=, user=)``).
+    """A workflow step the request's status does not allow is explained on the page and refused by the service,
+    rather than answered 404 (someone else may have just closed the request)."""
 
-    A transition the record's status does not allow is shown as a message on
-    the form (and refused by the service on submit) rather than answered 404.
-    """
-
-    def build_form(self, obj, action, data=None):
-        form = action.form_class(data, instance=obj, user=self.request.user, initial={"version": obj.version})
-        style_widgets(form)
-        return form
-
-    def get(self, request, pk):
-        obj = self.get_object()
-        action = self.action()
-        return self.render_action(obj, action, self.build_form(obj, action))
-
-    def render_action(self, obj, action, form, status=200):
-        groups = [("", [bf for bf in form if not bf.is_hidden])]
-        context = {"object": obj, "action": action, "form": form, "action_groups": groups, "title": action.label}
-        if action.available is not None and not action.available(obj):
-            context["unavailable"] = _("This action does not apply to the record in its current state.")
-        return self.render("action", context, status=status, page_label=action.label)
-
-    def post(self, request, pk):
-        obj = self.get_object()
-        action = self.action()
-        form = self.build_form(obj, action, request.POST)
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            version = data.pop("version", None)
-            try:
-                action.service(obj, user=request.user, expected_version=version, **data)
-            except StaleEditError as exc:
-                form.add_error(None, exc)
-            except ValidationError as exc:
-                apply_validation_error(form, exc)
-            else:
-                messages.success(request, _("%(action)s: done.") % {"action": action.label})
-                return HttpResponseRedirect(reverse(self.entity.url_name("detail"), args=[obj.pk]))
-        return self.render_action(obj, action, form, status=400)
-
-
-class InstanceActionForm(forms.Form):
-    """Base of workflow forms: the edit version, and fields built from the model's own fields."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, data=None, *, instance, user, initial=None, **kwargs):
-        super().__init__(data, initial=initial, **kwargs)
-        self.instance = instance
-        self.user = user
+    def check_available(self, obj, action) -> None:
+        return None
 
 
 def model_formfield(name: str, **kwargs):
@@ -106,7 +56,7 @@ def model_formfield(name: str, **kwargs):
 # --- workflow forms ------------------------------------------------------------
 
 
-class StartHandlingForm(InstanceActionForm):
+class StartHandlingForm(ActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["handler"] = model_formfield("handler", required=True)
@@ -117,7 +67,7 @@ class StartHandlingForm(InstanceActionForm):
                 self.initial[name] = getattr(self.instance, name)
 
 
-class CloseForm(InstanceActionForm):
+class CloseForm(ActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["closed_on"] = model_formfield("closed_on", required=True)
@@ -135,7 +85,7 @@ class CloseForm(InstanceActionForm):
             self.initial.setdefault("closed_on", timezone.localdate())
 
 
-class RejectForm(InstanceActionForm):
+class RejectForm(ActionForm):
     reason = forms.CharField(label=gettext_lazy("reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):

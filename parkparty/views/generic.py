@@ -470,22 +470,27 @@ class ObjectActionView(EntityView):
                 return action
         raise Http404
 
+    def build_form(self, obj, action, data=None):
+        form = action.form_class(data, instance=obj, user=self.request.user, initial={"version": obj.version})
+        style_widgets(form)
+        return form
+
+    def check_available(self, obj, action) -> None:
+        """An action the record's state does not allow answers 404 (views may show a message instead)."""
+        if action.available is not None and not action.available(obj):
+            raise Http404
+
     def get(self, request, pk):
         obj = self.get_object()
         action = self.action()
-        if action.available is not None and not action.available(obj):
-            raise Http404
-        form = action.form_class(initial={"version": obj.version})
-        style_widgets(form)
-        return self.render_action(obj, action, form)
+        self.check_available(obj, action)
+        return self.render_action(obj, action, self.build_form(obj, action))
 
     def post(self, request, pk):
         obj = self.get_object()
         action = self.action()
-        if action.available is not None and not action.available(obj):
-            raise Http404
-        form = action.form_class(request.POST)
-        style_widgets(form)
+        self.check_available(obj, action)
+        form = self.build_form(obj, action, request.POST)
         if form.is_valid():
             data = dict(form.cleaned_data)
             version = data.pop("version", None)
@@ -503,6 +508,8 @@ class ObjectActionView(EntityView):
     def render_action(self, obj, action, form, status=200):
         groups = [("", [bf for bf in form if not bf.is_hidden])]
         context = {"object": obj, "action": action, "form": form, "action_groups": groups, "title": action.label}
+        if action.available is not None and not action.available(obj):
+            context["unavailable"] = _("This action does not apply to the record in its current state.")
         return self.render("action", context, status=status, page_label=action.label)
 
 
