@@ -13,6 +13,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("import/", include("parkparty.import_urls")),
     path("", include("organizations.urls")),
     path("", include("members.urls")),
 ]
