@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format messages venv clean
+.PHONY: run test lint format messages venv clean bench bench-import
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,21 @@ format: $(STAMP)
 messages: $(STAMP)
 	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=data
 	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
+
+# Benchmarks measure, they never fail the build. BENCH_DATABASE_URL names the PostgreSQL to use.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/parkparty_bench
+
+bench-import: $(STAMP)
+	rm -f /tmp/parkparty-bench.sqlite3
+	DATABASE_URL=sqlite:////tmp/parkparty-bench.sqlite3 $(BIN)/python manage.py migrate --noinput -v 0
+	@echo "== SQLite"
+	DATABASE_URL=sqlite:////tmp/parkparty-bench.sqlite3 $(BIN)/python manage.py bench_import
+	psql "$$(echo $(BENCH_DATABASE_URL) | sed 's#/[^/]*$$#/postgres#')" -qc "DROP DATABASE IF EXISTS $$(basename $(BENCH_DATABASE_URL))" -c "CREATE DATABASE $$(basename $(BENCH_DATABASE_URL))"
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --noinput -v 0
+	@echo "== PostgreSQL"
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_import
+
+bench: bench-import
 
 clean:
 	rm -rf $(VENV) data staticfiles .pytest_cache .ruff_cache

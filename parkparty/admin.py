@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from parkparty.models import Role, User
+from parkparty.models import ImportBatch, Role, User
 
 #: The bookkeeping fields of ``TrackedModel``: shown, never edited.
 TRACKED_READONLY_FIELDS = ("version", "created_at", "updated_at")
@@ -120,3 +120,26 @@ class UserAdmin(AdministratorPermissionsMixin, SimpleHistoryAdmin, DjangoUserAdm
 # Roles replace Django's groups here; keep the admin free of a second permission system.
 if admin.site.is_registered(Group):
     admin.site.unregister(Group)
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(AdministratorPermissionsMixin, SimpleHistoryAdmin):
+    """The log of committed Excel imports: read only."""
+
+    list_display = ("created_at", "kind", "park", "user", "file_name", "created", "updated", "unchanged", "rejected")
+    list_filter = ("kind", "park")
+    list_select_related = ("park", "user")
+    search_fields = ("file_name", "sha256")
+    date_hierarchy = "created_at"
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

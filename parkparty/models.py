@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from parkparty.scoping import scoped_queryset
+
 
 class Role(models.TextChoices):
     """The four roles of DESIGN.md."""
@@ -109,3 +111,49 @@ class TrackedModel(models.Model):
     def get_absolute_url(self) -> str:
         meta = self._meta
         return reverse(f"{meta.app_label}:{meta.model_name}_detail", args=[self.pk])
+
+
+class ImportKind(models.TextChoices):
+    ENTERPRISES = "enterprises", _("Enterprise survey")
+    MEMBERS = "members", _("Member roster")
+
+
+class ImportBatch(models.Model):
+    """One committed Excel import: who imported which file into which park, and what it changed.
+
+    Written by ``parkparty.imports.run_import`` in the same transaction as
+    the records; ``user`` is empty for the command line. Batches are a log
+    and are never edited.
+    """
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ImportKind.choices)
+    park = models.ForeignKey(
+        "organizations.Park", verbose_name=_("park"), on_delete=models.PROTECT, related_name="import_batches"
+    )
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("imported by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="import_batches",
+    )
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    rejected = models.PositiveIntegerField(_("rejected"), default=0)
+    created_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+
+    objects = scoped_queryset("park", None).as_manager()
+    # Every project model keeps history (DESIGN: nothing silently lost); batches get one "+" entry.
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.file_name}"

@@ -4,6 +4,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from parkparty.scoping import scope_for
+from parkparty.views.imports import may_import
 
 #: (url name, label, who sees it: "all" or "parks" — staff, county and administrators)
 MAIN = [
@@ -17,6 +18,9 @@ MAIN = [
     ("organizations:notice_list", _("Notices"), "all"),
     ("organizations:servicecenter_list", _("Service centres"), "all"),
     ("organizations:instructor_list", _("Instructors"), "all"),
+]
+TOOLS = [
+    ("imports:index", _("Excel import"), "importers"),
 ]
 MORE = [
     ("organizations:park_list", _("Parks"), "parks"),
@@ -37,6 +41,8 @@ def _entries(items, request, scope):
     for name, label, who in items:
         if who == "parks" and scope.organization_ids and not scope.everything:
             continue
+        if who == "importers" and not may_import(request.user):
+            continue
         try:
             url = reverse(name)
         except NoReverseMatch:
@@ -51,4 +57,7 @@ def navigation(request) -> dict:
     if user is None or not user.is_authenticated:
         return {}
     scope = scope_for(user)
-    return {"nav_main": _entries(MAIN, request, scope), "nav_more": _entries(MORE, request, scope)}
+    return {
+        "nav_main": _entries(MAIN, request, scope) + _entries(TOOLS, request, scope),
+        "nav_more": _entries(MORE, request, scope),
+    }

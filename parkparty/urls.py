@@ -1,10 +1,8 @@
 """Root URL configuration."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.static import serve
 
 from parkparty.views import home as views
 
@@ -17,6 +15,3 @@ urlpatterns = [
     path("", include("organizations.urls")),
     path("", include("members.urls")),
 ]
-
-if settings.DEBUG:
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

@@ -50,7 +50,7 @@ from organizations.models import (
     ServiceCenter,
     ServiceRequest,
 )
-from parkparty.models import User
+from parkparty.models import ImportBatch, User
 
 from . import factories as f
 
@@ -77,10 +77,11 @@ SCOPED_MODELS: tuple[type[models.Model], ...] = (
     DevelopmentQuota,
     DuesPayment,
     Commendation,
+    ImportBatch,
 )
 
 #: Park-level records: no organization's business, so secretaries see none of them.
-PARK_LEVEL_MODELS: tuple[type[models.Model], ...] = (ParkStaffing, DevelopmentQuota)
+PARK_LEVEL_MODELS: tuple[type[models.Model], ...] = (ParkStaffing, DevelopmentQuota, ImportBatch)
 
 #: Records that belong to one organization (everything but the park and park-level records).
 ORGANIZATION_MODELS: tuple[type[models.Model], ...] = tuple(
@@ -163,6 +164,7 @@ def build_bundle(park: Park, *, day: datetime.date = datetime.date(2023, 3, 15))
         PioneerPost: f.PioneerPostFactory(member=member),
         Applicant: f.ApplicantFactory(organization=organization, enterprise=enterprise),
         DevelopmentQuota: f.DevelopmentQuotaFactory(park=park),
+        ImportBatch: ImportBatch.objects.create(kind="enterprises", park=park, file_name="摸排.xlsx", sha256="0" * 64),
         DuesPayment: f.DuesPaymentFactory(member=member),
         Commendation: f.CommendationFactory(organization=organization, outstanding_member=True, member=member),
     }

@@ -1,4 +1,4 @@
-"""Generic workbench views: list, detail, create/edit, history, delete and actions.
+"""Generic workbench views: list (and its Excel export), detail, create/edit, history, delete and actions.
 
 Each entity is described once by an :class:`Entity` subclass (columns,
 search, filters, form, related panels, actions); :meth:`Entity.urls` builds
@@ -31,6 +31,7 @@ from parkparty.forms import ConfirmForm, style_widgets
 from parkparty.masking import display_value, may_reveal
 from parkparty.scoping import scope_for
 from parkparty.services import StaleEditError, check_can_write, save_record
+from reports.exports import export_response
 
 PAGE_SIZE = 50
 logger = logging.getLogger("parkparty.workbench")
@@ -160,6 +161,7 @@ class Entity:
         slug = cls.slug()
         patterns = [
             path(f"{slug}/", ObjectListView.as_view(entity=cls), name=f"{slug}_list"),
+            path(f"{slug}/export/", ObjectExportView.as_view(entity=cls), name=f"{slug}_export"),
             path(f"{slug}/<int:pk>/", ObjectDetailView.as_view(entity=cls), name=f"{slug}_detail"),
             path(f"{slug}/<int:pk>/history/", ObjectHistoryView.as_view(entity=cls), name=f"{slug}_history"),
         ]
@@ -276,8 +278,20 @@ class EntityView(LoginRequiredMixin, View):
         return TemplateResponse(self.request, self.templates(view), context, status=status)
 
 
-class ObjectListView(EntityView):
-    def get(self, request):
+@dataclass
+class Listing:
+    """A list's records as the request asks for them: scoped, filtered, searched and sorted."""
+
+    queryset: Any
+    filterset: Any
+    query: str
+    sort: str
+
+
+class ListingMixin:
+    """The one place a list's rows are worked out from ``request.GET`` (shared by the page and its export)."""
+
+    def listing(self, request) -> Listing:
         entity = self.entity
         queryset = entity.queryset(request.user)
         filterset = entity.filterset_class()(request.GET or None, queryset=queryset, request=request)
@@ -287,20 +301,38 @@ class ObjectListView(EntityView):
             chosen = getattr(form_field, "queryset", None)
             if chosen is not None and hasattr(chosen, "for_user"):
                 form_field.queryset = chosen.for_user(request.user)
-        style_widgets(filterset.form)
         query = request.GET.get("q", "")
         queryset = entity.search(queryset, query)
         sort = request.GET.get("sort", "")
         sortable = {c.sort for c in entity.columns if c.sort}
         key = sort.lstrip("-")
         queryset = queryset.order_by(sort, "pk") if key in sortable else queryset.order_by(*entity.ordering, "pk")
-        page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+        return Listing(queryset=queryset, filterset=filterset, query=query, sort=sort)
+
+
+def column_label(model, column: Column) -> str:
+    """A list column's header: its own label, else the verbose name of the field it shows."""
+    label = column.label
+    if label is None:
+        found = model_field(model, column.name)
+        label = capfirst(found.verbose_name) if found is not None else column.name
+    return label
+
+
+class ObjectListView(ListingMixin, EntityView):
+    def get(self, request):
+        entity = self.entity
+        listing = self.listing(request)
+        filterset, query, sort = listing.filterset, listing.query, listing.sort
+        style_widgets(filterset.form)
+        page = Paginator(listing.queryset, PAGE_SIZE).get_page(request.GET.get("page"))
         params = request.GET.copy()
         params.pop("page", None)
         sort_params = params.copy()
         sort_params.pop("sort", None)
         columns = [self.column_header(c, sort) for c in entity.columns]
         rows = [self.row(obj) for obj in page.object_list]
+        export_url = reverse(entity.url_name("export"))
         return self.render(
             "list",
             {
@@ -314,14 +346,12 @@ class ObjectListView(EntityView):
                 "page_params": params.urlencode(),
                 "sort_params": sort_params.urlencode(),
                 "filtered": bool(query) or any(v for k, v in request.GET.items() if k not in ("page", "sort")),
+                "export_url": f"{export_url}?{params.urlencode()}" if params else export_url,
             },
         )
 
     def column_header(self, column: Column, current_sort: str) -> dict:
-        label = column.label
-        if label is None:
-            found = model_field(self.entity.model, column.name)
-            label = capfirst(found.verbose_name) if found is not None else column.name
+        label = column_label(self.entity.model, column)
         direction = ""
         if column.sort and current_sort.lstrip("-") == column.sort:
             direction = "desc" if current_sort.startswith("-") else "asc"
@@ -335,6 +365,25 @@ class ObjectListView(EntityView):
             key = attr_path(obj, column.name) if column.badge else ""
             cells.append({"column": column, "value": value, "key": key})
         return {"object": obj, "cells": cells, "url": reverse(self.entity.url_name("detail"), args=[obj.pk])}
+
+
+class ObjectExportView(ListingMixin, EntityView):
+    """The list's current rows (same scope, filters, search and sort) as an xlsx download; the export is recorded."""
+
+    def get(self, request):
+        entity = self.entity
+        listing = self.listing(request)
+        params = request.GET.copy()
+        params.pop("page", None)
+        return export_response(
+            queryset=listing.queryset,
+            columns=entity.columns,
+            labels=[column_label(entity.model, column) for column in entity.columns],
+            user=request.user,
+            model=entity.model,
+            filters=params.urlencode(),
+            name=entity.verbose_name_plural(),
+        )
 
 
 class ObjectDetailView(EntityView):

@@ -1,0 +1,346 @@
+"""The member roster workbook (党员信息表): columns and the bulk validate/write path."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+from collections import defaultdict
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from import_export import resources
+from simple_history.utils import bulk_update_with_history
+
+from organizations.models import Enterprise, PartyOrganization
+from parkparty.imports import (
+    ChoiceWidget,
+    CodeWidget,
+    ExcelDateWidget,
+    ImportColumn,
+    ImportSpec,
+    ParsedRow,
+    Plan,
+    RowError,
+    YesNoWidget,
+    create_with_history,
+    normalize_header,
+)
+from parkparty.services import as_history_datetime as _as_history_datetime
+
+from .models import Education, EventKind, Gender, Member, MemberCategory, MembershipEvent, MemberStatus, add_years
+
+GENDER_LABELS = {"男": Gender.MALE, "女": Gender.FEMALE}
+EDUCATION_LABELS = {
+    "研究生": Education.POSTGRADUATE,
+    "大学本科": Education.UNDERGRADUATE,
+    "大学专科": Education.JUNIOR_COLLEGE,
+    "中专": Education.SECONDARY_VOCATIONAL,
+    "高中": Education.HIGH_SCHOOL,
+    "初中及以下": Education.JUNIOR_HIGH,
+}
+EDUCATION_ALIASES = {
+    "本科": Education.UNDERGRADUATE,
+    "大专": Education.JUNIOR_COLLEGE,
+    "专科": Education.JUNIOR_COLLEGE,
+    "硕士": Education.POSTGRADUATE,
+    "博士": Education.POSTGRADUATE,
+    "初中": Education.JUNIOR_HIGH,
+    "中职": Education.SECONDARY_VOCATIONAL,
+}
+CATEGORY_LABELS = {"正式党员": MemberCategory.FULL, "预备党员": MemberCategory.PROBATIONARY}
+STATUS_LABELS = {"正常": MemberStatus.NORMAL, "流动": MemberStatus.MOBILE, "失联": MemberStatus.LOST_CONTACT}
+
+ROSTER_FIELDS = (
+    "name",
+    "gender",
+    "ethnicity",
+    "education",
+    "phone",
+    "organization",
+    "enterprise",
+    "category",
+    "joined_on",
+    "full_on",
+    "status",
+    "is_frontline",
+    "notes",
+)
+SKIP_CLEAN = ["id", "organization", "enterprise", "version", "created_at", "updated_at"]
+
+
+def as_history_datetime(day):
+    """``parkparty.services.as_history_datetime``, computed once per day within an import."""
+    return _dated(day) if isinstance(day, datetime.date) and not isinstance(day, datetime.datetime) else day
+
+
+@functools.lru_cache(maxsize=4096)
+def _dated(day):
+    return _as_history_datetime(day)
+
+
+class MemberResource(resources.Resource):
+    """Column mapping of the member roster workbook (headers of DESIGN.md)."""
+
+    name = ImportColumn("name", "姓名", required=True, width=10, help_text="党员姓名。", example="王五")
+    id_number = ImportColumn(
+        "id_number",
+        "公民身份号码",
+        CodeWidget(),
+        required=True,
+        text=True,
+        width=22,
+        help_text="18位公民身份号码，按文本填写（否则 Excel 会把它改成科学计数法）；同一号码再次导入时更新该党员。",
+        example="360426199001011234",
+    )
+    gender = ImportColumn(
+        "gender", "性别", ChoiceWidget(GENDER_LABELS), width=6, help_text="不填则按身份号码判断。", example="男"
+    )
+    ethnicity = ImportColumn("ethnicity", "民族", width=8, help_text="不填为汉族。", example="汉族")
+    education = ImportColumn(
+        "education",
+        "学历",
+        ChoiceWidget(EDUCATION_LABELS, aliases=EDUCATION_ALIASES),
+        width=12,
+        help_text="最高学历。",
+        example="大学本科",
+    )
+    phone = ImportColumn("phone", "手机号码", text=True, width=14, help_text="按文本填写。", example="13900000000")
+    organization = ImportColumn(
+        "organization",
+        "所在党组织",
+        required=True,
+        width=24,
+        help_text="党组织名称，须为本园区（含下属园区）已登记的党组织。",
+        example="某某科技有限公司党支部",
+    )
+    enterprise = ImportColumn(
+        "enterprise",
+        "工作单位统一社会信用代码",
+        CodeWidget(),
+        text=True,
+        width=24,
+        help_text="工作单位的统一社会信用代码，须为本园区已登记的企业；可不填。",
+        example="91360426MA35ABCD1X",
+    )
+    category = ImportColumn(
+        "category",
+        "人员类别",
+        ChoiceWidget(CATEGORY_LABELS, aliases={"正式": MemberCategory.FULL, "预备": MemberCategory.PROBATIONARY}),
+        width=10,
+        help_text="不填时：有转正日期为正式党员，否则入党未满一年为预备党员。",
+        example="正式党员",
+    )
+    joined_on = ImportColumn(
+        "joined_on",
+        "入党日期",
+        ExcelDateWidget(),
+        required=True,
+        width=12,
+        help_text="成为预备党员的日期，如 2015-07-01、2015/7/1 或 2015年7月1日。",
+        example="2015-07-01",
+    )
+    full_on = ImportColumn(
+        "full_on",
+        "转正日期",
+        ExcelDateWidget(),
+        width=12,
+        help_text="正式党员填写，须在入党日期一年以后；预备党员不填。",
+        example="2016-07-01",
+    )
+    status = ImportColumn(
+        "status", "党员状态", ChoiceWidget(STATUS_LABELS), width=10, help_text="不填为正常。", example="正常"
+    )
+    is_frontline = ImportColumn(
+        "is_frontline", "是否生产一线", YesNoWidget(), width=10, help_text="是或否。", example="是"
+    )
+    notes = ImportColumn("notes", "备注", width=30, help_text="其他情况。", example="")
+
+    class Meta:
+        model = Member
+
+
+class MemberImportSpec(ImportSpec):
+    kind = "members"
+    sheet_title = "党员信息表"
+    resource_class = MemberResource
+    model = Member
+    key_attribute = "id_number"
+
+    def plan(self, rows: list[ParsedRow], *, park, park_ids, errors: list[RowError]) -> Plan:
+        plan = Plan()
+        organizations = list(PartyOrganization.objects.filter(park_id__in=park_ids))
+        by_name = defaultdict(list)
+        for organization in organizations:
+            by_name[normalize_header(organization.name)].append(organization)
+        organizations_by_id = {o.pk: o for o in organizations}
+        codes = {row.values["enterprise"] for row in rows if row.values.get("enterprise")}
+        enterprises = {}
+        if codes:
+            for enterprise in Enterprise.objects.filter(park_id__in=park_ids, uscc__in=codes).only("pk", "uscc"):
+                enterprises[enterprise.uscc] = enterprise
+        keys = [row.values["id_number"] for row in rows if not row.failed and row.values.get("id_number")]
+        existing = {}
+        for start in range(0, len(keys), 5000):
+            chunk = keys[start : start + 5000]
+            for member in Member.objects.filter(id_number__in=chunk).select_related("organization"):
+                existing[member.id_number] = member
+        today = timezone.localdate()
+
+        for row in rows:
+            if row.failed:
+                continue
+            values = row.values
+            stored = existing.get(values["id_number"])
+            if stored is not None and stored.organization.park_id not in park_ids:
+                errors.append(
+                    RowError(
+                        row.number,
+                        self.column_for("id_number"),
+                        _("This member belongs to an organization of another park; they cannot be imported here."),
+                    )
+                )
+                continue
+            failed = False
+            text = values["organization"]
+            candidates = by_name.get(normalize_header(text), [])
+            organization = candidates[0] if len(candidates) == 1 else None
+            if not candidates:
+                failed = True
+                errors.append(
+                    RowError(
+                        row.number,
+                        self.column_for("organization"),
+                        _("There is no Party organization named “%(value)s” in %(park)s or its sub-parks.")
+                        % {"value": text, "park": park.name},
+                    )
+                )
+            elif organization is None:
+                failed = True
+                errors.append(
+                    RowError(
+                        row.number,
+                        self.column_for("organization"),
+                        _("Several Party organizations are named “%(value)s” in %(park)s and its sub-parks.")
+                        % {"value": text, "park": park.name},
+                    )
+                )
+            enterprise = None
+            if values.get("enterprise"):
+                enterprise = enterprises.get(values["enterprise"])
+                if enterprise is None:
+                    failed = True
+                    errors.append(
+                        RowError(
+                            row.number,
+                            self.column_for("enterprise"),
+                            _("No enterprise with credit code %(value)s is registered in %(park)s or its sub-parks.")
+                            % {"value": values["enterprise"], "park": park.name},
+                        )
+                    )
+            if failed:
+                continue
+            if stored is None:
+                member = Member(id_number=values["id_number"])
+            else:
+                member = Member(**{f.attname: getattr(stored, f.attname) for f in Member._meta.concrete_fields})
+                member._state.adding = False
+            self._apply(member, values, organization, enterprise, stored, today)
+            try:
+                member.clean_fields(exclude=SKIP_CLEAN)
+                member.clean()
+            except ValidationError as exc:
+                self.model_errors(row, exc, errors)
+                continue
+            member.organization = organizations_by_id.get(member.organization_id, member.organization)
+            if stored is None:
+                plan.created.append(member)
+                continue
+            changed = [name for name in ROSTER_FIELDS if self._differs(stored, member, name)]
+            if changed:
+                member._changed = changed
+                member._was_probationary = stored.category == MemberCategory.PROBATIONARY
+                plan.updated.append(member)
+            else:
+                plan.unchanged += 1
+        return plan
+
+    @staticmethod
+    def _differs(stored, member, name) -> bool:
+        field = Member._meta.get_field(name)
+        return getattr(stored, field.attname) != getattr(member, field.attname)
+
+    @staticmethod
+    def _apply(member, values, organization, enterprise, stored, today) -> None:
+        for name in ("name", "phone", "notes", "joined_on", "full_on"):
+            if name in values:
+                value = values[name]
+                if value is None and not Member._meta.get_field(name).null:
+                    value = ""
+                setattr(member, name, value)
+        for name in ("gender", "education", "status", "is_frontline", "category"):
+            if values.get(name) is not None:
+                setattr(member, name, values[name])
+        if values.get("ethnicity"):
+            member.ethnicity = values["ethnicity"]
+        elif not member.ethnicity:
+            member.ethnicity = "汉族"
+        member.organization = organization
+        if "enterprise" in values:
+            member.enterprise = enterprise
+        if values.get("category") is None and (stored is None or "full_on" in values):
+            if member.full_on:
+                member.category = MemberCategory.FULL
+            elif stored is None and member.joined_on and add_years(member.joined_on, 1) > today:
+                member.category = MemberCategory.PROBATIONARY
+            elif stored is None:
+                member.category = MemberCategory.FULL
+
+    def write(self, plan: Plan, *, user) -> None:
+        _dated.cache_clear()  # "today" and "now" are per import
+        now = timezone.now()
+        created = plan.created
+        for member in created:
+            member._history_date = as_history_datetime(member.joined_on)
+        if created:
+            create_with_history(Member, created, user=user)
+        events = []
+        for member in created:
+            events.append(self._event(member, EventKind.ADMITTED, member.joined_on))
+            if member.category == MemberCategory.FULL and member.full_on:
+                events.append(self._event(member, EventKind.CONFIRMED_FULL, member.full_on))
+        if plan.updated:
+            from django.db.models import Max
+
+            latest = dict(
+                Member.history.model.objects.filter(id__in=[m.pk for m in plan.updated])
+                .values("id")
+                .annotate(latest=Max("history_date"))
+                .values_list("id", "latest")
+            )
+            fields = set()
+            for member in plan.updated:
+                previous = latest.get(member.pk)
+                member._history_date = now if previous is None or now > previous else previous + _MICROSECOND
+                member.version += 1
+                member.updated_at = now
+                fields.update(member._changed)
+                confirmed = member._was_probationary and member.category == MemberCategory.FULL and member.full_on
+                if confirmed:
+                    events.append(self._event(member, EventKind.CONFIRMED_FULL, member.full_on))
+            bulk_update_with_history(
+                plan.updated, Member, sorted(fields | {"version", "updated_at"}), batch_size=500, default_user=user
+            )
+        if events:
+            create_with_history(MembershipEvent, events, user=user)
+
+    @staticmethod
+    def _event(member, kind, day) -> MembershipEvent:
+        event = MembershipEvent(member=member, kind=kind, date=day, organization_id=member.organization_id)
+        event._history_date = as_history_datetime(day)
+        return event
+
+
+_MICROSECOND = datetime.timedelta(microseconds=1)
+
+MEMBER_SPEC = MemberImportSpec()
