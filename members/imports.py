@@ -122,6 +122,7 @@ class MemberResource(resources.Resource):
         width=24,
         help_text="工作单位的统一社会信用代码，须为本园区已登记的企业；可不填。",
         example="91360426MA35ABCD1X",
+        export="enterprise.uscc",
     )
     category = ImportColumn(
         "category",

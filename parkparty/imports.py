@@ -251,8 +251,10 @@ class ImportColumn(Field):
         example: Any = "",
         text: bool = False,
         width: int = 14,
+        export: str | Callable[[Any], Any] | None = None,
     ):
         super().__init__(attribute=attribute, column_name=column_name, widget=widget or TextWidget())
+        self.export = export
         self.required = required
         self.value_required = value_required or required
         self.help_text = help_text
@@ -263,6 +265,26 @@ class ImportColumn(Field):
     @property
     def choices(self) -> list[str] | None:
         return self.widget.labels if isinstance(self.widget, ChoiceWidget) else None
+
+    def export_value(self, obj):
+        """The cell value this column would import back as ``obj``'s current value (for exports).
+
+        ``export`` is an attribute path (``park.name``) or a callable of the record; by default the
+        attribute itself, a choice written as its template label and a related record by its name.
+        """
+        if callable(self.export):
+            return self.export(obj)
+        value = obj
+        for part in (self.export or self.attribute).split("."):
+            value = getattr(value, part, None)
+            if value is None:
+                return None
+        if isinstance(self.widget, ChoiceWidget):
+            labels = {choice: label for label, choice in reversed(list(self.widget.choices.items()))}
+            return labels.get(value, value)
+        if hasattr(value, "_meta"):
+            return getattr(value, "name", str(value))
+        return value
 
 
 # --------------------------------------------------------------------------- specs

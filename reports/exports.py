@@ -160,3 +160,101 @@ def export_response(*, queryset, columns, labels, user, model, filters: str, nam
         raise
     filename = f"{name}-{timezone.localdate():%Y%m%d}.xlsx"
     return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
+
+
+# --------------------------------------------------------------------------- import workbooks
+
+
+def write_import_workbook(kind: str, queryset, target, *, user) -> int:
+    """Write ``queryset`` as the first sheet of the ``kind`` import workbook to ``target``; return the row count.
+
+    The headers, their order, the text-formatted code columns, the dropdowns and the value spellings are the
+    import spec's (:func:`parkparty.imports.write_template`), each value given by its column's
+    ``export_value``, so importing the file back unchanged changes nothing. ID numbers are the import key:
+    they are written in full, which is why callers check :func:`parkparty.masking.may_reveal` first.
+    Text is written as explicit string cells, never as formulas; it is not apostrophe-guarded, because
+    the import would read the apostrophe back as part of the text.
+    """
+    from openpyxl.styles import PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from parkparty.imports import IMPORT_KINDS, ExcelDateWidget
+
+    spec = IMPORT_KINDS[kind]
+    columns = spec.columns()
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=sheet_title(spec.sheet_title))
+    required_fill = PatternFill("solid", fgColor="FCE4E4")
+    plain_fill = PatternFill("solid", fgColor="F2F2F2")
+    for index, column in enumerate(columns, start=1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = column.width
+        if column.choices:
+            validation = DataValidation(
+                type="list",
+                formula1='"' + ",".join(column.choices) + '"',
+                allow_blank=not column.value_required,
+                showErrorMessage=True,
+                errorTitle="输入有误",
+                error="请从下拉列表中选择：" + "、".join(column.choices),
+            )
+            validation.add(f"{letter}2:{letter}10001")
+            sheet.data_validations.append(validation)
+    sheet.freeze_panes = "A2"
+    header = []
+    for column in columns:
+        cell = WriteOnlyCell(sheet, value=column.column_name)
+        cell.font = Font(bold=True)
+        cell.fill = required_fill if column.value_required else plain_fill
+        header.append(cell)
+    sheet.append(header)
+    dates = [isinstance(column.widget, ExcelDateWidget) for column in columns]
+    count = 0
+    for obj in queryset.iterator(chunk_size=CHUNK_SIZE):
+        cells = []
+        for column, is_date in zip(columns, dates, strict=True):
+            cells.append(_import_cell(sheet, column.export_value(obj), text=column.text, date=is_date))
+        sheet.append(cells)
+        count += 1
+    workbook.save(target)
+    return count
+
+
+def _import_cell(sheet, value, *, text: bool, date: bool):
+    """One typed cell of an import workbook: dates as date cells, numbers as numbers, everything else text."""
+    if value is None or value == "":
+        if not text:
+            return None
+        cell = WriteOnlyCell(sheet, value=None)
+        cell.number_format = "@"
+        return cell
+    if date and isinstance(value, datetime.date):
+        if isinstance(value, datetime.datetime):
+            value = (timezone.make_naive(value) if timezone.is_aware(value) else value).date()
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = DATE_FORMAT
+        return cell
+    if not text and isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return value
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", str(value)))
+    cell.data_type = "s"  # openpyxl would take a leading "=" for a formula
+    if text:
+        cell.number_format = "@"
+    if cell.value.startswith(FORMULA_STARTS):
+        cell.quotePrefix = True  # Excel keeps showing (and saving) it as text
+    return cell
+
+
+def import_workbook_response(kind: str, *, queryset, user, model, filters: str, name: str) -> FileResponse:
+    """The ``kind`` import workbook of ``queryset`` as a download named ``<name>-YYYYMMDD.xlsx``; it is recorded."""
+    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 — closed by the FileResponse
+    try:
+        rows = write_import_workbook(kind, queryset, handle, user=user)
+        ExportRecord.objects.create(user=user, entity=model._meta.label_lower, filters=filters, rows=rows)
+        handle.seek(0)
+    except BaseException:
+        handle.close()
+        raise
+    filename = f"{name}-{timezone.localdate():%Y%m%d}.xlsx"
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_TYPE)

@@ -95,6 +95,18 @@ class EnterpriseEntity(Entity):
     ]
 
     @classmethod
+    def urls(cls) -> list:
+        from reports.views import import_workbook_urls
+
+        return [*super().urls(), *import_workbook_urls(cls, "enterprises")]
+
+    @classmethod
+    def extra_list_context(cls, request) -> dict:
+        from reports.views import import_workbook_context
+
+        return import_workbook_context(cls, request)
+
+    @classmethod
     def related(cls, obj, user):
         members = Member.objects.for_user(user).filter(enterprise=obj).select_related("organization")
         requests = obj.service_requests.for_user(user).order_by("-received_on")

@@ -207,6 +207,11 @@ class Entity:
         return queryset.filter(query)
 
     @classmethod
+    def extra_list_context(cls, request) -> dict:
+        """More context for the list page (override per entity)."""
+        return {}
+
+    @classmethod
     def related(cls, obj, user) -> list[Panel]:
         """Panels of related records on the detail page (override per entity)."""
         return []
@@ -347,6 +352,7 @@ class ObjectListView(ListingMixin, EntityView):
                 "sort_params": sort_params.urlencode(),
                 "filtered": bool(query) or any(v for k, v in request.GET.items() if k not in ("page", "sort")),
                 "export_url": f"{export_url}?{params.urlencode()}" if params else export_url,
+                **entity.extra_list_context(request),
             },
         )
 

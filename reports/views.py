@@ -1,0 +1,58 @@
+"""The list pages' export in the import workbook format (a round trip export → edit → import)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from parkparty.masking import may_reveal
+from parkparty.views.generic import EntityView, ListingMixin
+from reports.exports import import_workbook_response
+
+
+class ImportWorkbookExportView(ListingMixin, EntityView):
+    """The list's current rows (same scope, filters and search) as the ``kind`` import workbook.
+
+    The workbook holds full ID numbers (the members' import key), so only roles that may reveal
+    personal data get it; the export is recorded with ``format=import`` added to its filters.
+    """
+
+    kind = ""
+
+    def get(self, request):
+        if not may_reveal(request.user):
+            raise PermissionDenied(_("Your role may not export records with their full personal data."))
+        entity = self.entity
+        listing = self.listing(request)
+        params = request.GET.copy()
+        params.pop("page", None)
+        params["format"] = "import"
+        return import_workbook_response(
+            self.kind,
+            queryset=listing.queryset,
+            user=request.user,
+            model=entity.model,
+            filters=params.urlencode(),
+            name=entity.verbose_name_plural(),
+        )
+
+
+def import_workbook_urls(entity, kind: str) -> list:
+    """The ``<slug>/export-workbook/`` pattern, named ``<slug>_export_workbook``, of ``entity``."""
+    from django.urls import path
+
+    slug = entity.slug()
+    view = ImportWorkbookExportView.as_view(entity=entity, kind=kind)
+    return [path(f"{slug}/export-workbook/", view, name=f"{slug}_export_workbook")]
+
+
+def import_workbook_context(entity, request) -> dict:
+    """``export_workbook_url`` (with the list's filters and search) for the roles that may use it."""
+    from django.urls import reverse
+
+    if not may_reveal(request.user):
+        return {}
+    url = reverse(entity.url_name("export_workbook"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return {"export_workbook_url": f"{url}?{params.urlencode()}" if params else url}
