@@ -774,14 +774,14 @@ def _insert_rows(model, fields, rows: list[tuple], *, returning: bool = False) -
         per_batch = max(1, min(1000, limit // len(fields)))
     else:
         per_batch = 500
-    placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    row_params = "(" + ", ".join(["%s"] * len(fields)) + ")"
     suffix = f" RETURNING {quote(model._meta.pk.column)}" if returning else ""
     ids = []
     with connection.cursor() as cursor:
         for start in range(0, len(rows), per_batch):
             batch = rows[start : start + per_batch]
             # Table and column names come from the model, values are parameters.
-            sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholder] * len(batch))}{suffix}"  # noqa: S608
+            sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_params] * len(batch))}{suffix}"  # noqa: S608
             cursor.execute(sql, [value for row in batch for value in row])
             if returning:
                 ids.extend(row[0] for row in cursor.fetchall())

@@ -15,6 +15,7 @@ from parkparty.models import ImportBatch
 from parkparty.views import imports as import_views
 
 from . import factories as f
+from .test_import_engine import ENTERPRISE_HEADERS
 
 pytestmark = pytest.mark.django_db
 
@@ -22,24 +23,6 @@ INDEX = reverse("imports:index")
 UPLOAD = reverse("imports:upload", args=["enterprises"])
 CONFIRM = reverse("imports:confirm", args=["enterprises"])
 TEMPLATE = reverse("imports:template", args=["enterprises"])
-ENTERPRISE_HEADERS = [
-    "统一社会信用代码",
-    "企业名称",
-    "所属园区",
-    "经营状态",
-    "所属行业",
-    "成立日期",
-    "职工人数",
-    "党员人数",
-    "出资人（负责人）",
-    "出资人是否党员",
-    "出资人联系电话",
-    "党组织覆盖方式",
-    "所属党组织",
-    "党建指导员",
-    "摸排日期",
-    "备注",
-]
 
 
 @pytest.fixture

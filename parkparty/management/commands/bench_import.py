@@ -24,27 +24,9 @@ from django.db import connection, transaction
 from stdnum.cn import uscc
 
 from organizations.models import Enterprise, FormationMode, Instructor, OrganizationKind, Park, PartyOrganization
-from parkparty.imports import run_import, sha256_of
+from parkparty.imports import IMPORT_KINDS, run_import, sha256_of
 from parkparty.workbook import read_rows
 
-HEADERS = [
-    "统一社会信用代码",
-    "企业名称",
-    "所属园区",
-    "经营状态",
-    "所属行业",
-    "成立日期",
-    "职工人数",
-    "党员人数",
-    "出资人（负责人）",
-    "出资人是否党员",
-    "出资人联系电话",
-    "党组织覆盖方式",
-    "所属党组织",
-    "党建指导员",
-    "摸排日期",
-    "备注",
-]
 PLAIN_FIELDS = {
     "统一社会信用代码": "uscc",
     "企业名称": "name",
@@ -98,7 +80,7 @@ class Command(BaseCommand):
 
         book = Workbook(write_only=True)
         sheet = book.create_sheet("企业摸排表")
-        sheet.append(HEADERS)
+        sheet.append([column.column_name for column in IMPORT_KINDS["enterprises"].columns()])
         statuses = ["已投产运营", "已投产运营", "已投产运营", "在建", "停产"]
         for n in range(rows):
             covered = n % 3 == 0
