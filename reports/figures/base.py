@@ -1,0 +1,259 @@
+"""Base data of a figure set: records as they stood on the as-of date, read once per set.
+
+States (status, stage, membership, coverage) are taken from each record's
+history as of the end of the as-of day; a record with no history entry by
+then (entered later) counts in its current state when its explicit dates
+(founded, joined …) say it existed. Explicit dates always win over history
+timestamps. Events (activities, requests, payments) are the records dated in
+the year up to the as-of date.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import wraps
+
+from members.models import Applicant, DuesPayment, Member, MemberCategory, PioneerPost
+from organizations.models import (
+    Activity,
+    Enterprise,
+    EnterpriseStatus,
+    EnterpriseSurvey,
+    Funding,
+    NoticeReceipt,
+    PartyOrganization,
+    ServiceCenter,
+    ServiceRequest,
+)
+from organizations.models.requests import RequestStatus
+
+
+def memoized(function):
+    """Compute ``function(figure_set)`` once per figure set."""
+    name = f"_base_{function.__name__}"
+
+    @wraps(function)
+    def wrapper(fs):
+        if name not in fs.__dict__:
+            fs.__dict__[name] = function(fs)
+        return fs.__dict__[name]
+
+    return wrapper
+
+
+def states_as_of(model, fs, current):
+    """Each row of the queryset ``current`` in its historical state at the cutoff, when history has one.
+
+    Returns ``{pk: instance}``; rows without history by the cutoff keep their
+    current state (the caller decides from explicit dates whether they existed).
+    """
+    rows = {row.pk: row for row in current}
+    if not rows:
+        return {}
+    # Historical querysets are keyed by history_id: filter on the record's ``id``.
+    for state in model.history.as_of(fs.cutoff).filter(id__in=current.values("pk")):
+        rows[state.pk] = state
+    return rows
+
+
+# Enterprises ---------------------------------------------------------------
+
+
+@memoized
+def enterprises(fs) -> list:
+    """Enterprises existing on the as-of date, in scope, in their state of that date."""
+    day = fs.as_of
+    current = fs.scoped(Enterprise.objects.exclude(founded_on__gt=day).exclude(deregistered_on__lte=day))
+    states = states_as_of(Enterprise, fs, current)
+    known = _existed_in_history(Enterprise, fs, current)
+    result = []
+    for pk, state in states.items():
+        if state.founded_on is None and pk not in known:
+            continue  # no date says it existed, and it was entered after the cutoff
+        if state.status == EnterpriseStatus.DEREGISTERED:
+            continue
+        if fs.in_scope(state.park_id):
+            result.append(state)
+    return result
+
+
+def _existed_in_history(model, fs, current) -> set:
+    """Primary keys of ``current`` with a history entry by the cutoff."""
+    entries = model.history.filter(history_date__lte=fs.cutoff, id__in=current.values("pk"))
+    return set(entries.values_list("id", flat=True).distinct())
+
+
+@memoized
+def surveyed_enterprise_ids(fs) -> set[int]:
+    surveys = EnterpriseSurvey.objects.filter(surveyed_on__gte=fs.year_start, surveyed_on__lte=fs.as_of)
+    surveyed = set(surveys.values_list("enterprise_id", flat=True))
+    return {e.pk for e in enterprises(fs) if e.pk in surveyed}
+
+
+# Organizations -------------------------------------------------------------
+
+
+@memoized
+def organizations(fs) -> dict[int, PartyOrganization]:
+    """Organizations founded by the as-of date and not dissolved, in scope, in their state of that date."""
+    return states_as_of(PartyOrganization, fs, fs.scoped(PartyOrganization.objects.founded_as_of(fs.as_of)))
+
+
+@memoized
+def forming_organizations(fs) -> dict[int, PartyOrganization]:
+    return states_as_of(PartyOrganization, fs, fs.scoped(PartyOrganization.objects.forming_as_of(fs.as_of)))
+
+
+@memoized
+def organization_parks(fs) -> dict[int, int]:
+    """Every organization's park (current), to place members and applicants."""
+    return dict(PartyOrganization.objects.values_list("pk", "park_id"))
+
+
+@memoized
+def service_centers(fs) -> list:
+    qs = ServiceCenter.objects.filter(opened_on__lte=fs.as_of).exclude(closed_on__lte=fs.as_of)
+    return list(fs.scoped(qs).values_list("pk", flat=True))
+
+
+# Members and development ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MemberState:
+    pk: int
+    organization_id: int
+    category: str
+    status: str
+    joined_on: datetime.date
+
+
+@memoized
+def members(fs) -> list[MemberState]:
+    """Members on the as-of date (joined or transferred in by then, not ended), in scope."""
+    current = fs.scoped(Member.objects.as_of(fs.as_of), "organization__park").only(
+        "pk", "organization_id", "category", "status", "joined_on", "full_on", "transferred_in_on", "ended_on"
+    )
+    current_by_pk = {m.pk: m for m in current}
+    states = states_as_of(Member, fs, current)
+    parks = organization_parks(fs)
+    result = []
+    for pk, state in states.items():
+        now = current_by_pk[pk]
+        if now.full_on:  # the explicit date decides the category
+            category = MemberCategory.FULL if now.full_on <= fs.as_of else MemberCategory.PROBATIONARY
+        else:
+            category = state.category
+        if fs.in_scope(parks.get(state.organization_id)):
+            result.append(MemberState(pk, state.organization_id, category, state.status, now.joined_on))
+    return result
+
+
+@memoized
+def applicants(fs) -> list[Applicant]:
+    """Everyone in the development pipeline of the scope (current organization)."""
+    qs = Applicant.objects.only(
+        "pk",
+        "organization_id",
+        "applied_on",
+        "activist_on",
+        "candidate_on",
+        "dossier_submitted_on",
+        "admitted_on",
+        "full_on",
+        "withdrawn_on",
+    )
+    return list(fs.scoped(qs, "organization__park"))
+
+
+@memoized
+def pioneer_posts(fs) -> list[int]:
+    qs = PioneerPost.objects.filter(started_on__lte=fs.as_of).exclude(ended_on__lt=fs.as_of)
+    return list(fs.scoped(qs, "member__organization__park").values_list("pk", flat=True))
+
+
+# Events of the year --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    pk: int
+    kind: str
+    held_on: datetime.date
+    organization_id: int | None
+    audience: str
+    partner_department: str
+    actual_attendance: int
+    is_special_lecture: bool
+
+
+@memoized
+def activities(fs) -> list[ActivityRow]:
+    """Activities held in the year up to the as-of date, in scope."""
+    qs = Activity.objects.filter(held_on__gte=fs.year_start, held_on__lte=fs.as_of)
+    fields = (
+        "pk",
+        "kind",
+        "held_on",
+        "organization_id",
+        "audience",
+        "partner_department",
+        "actual_attendance",
+        "is_special_lecture",
+    )
+    return [
+        ActivityRow(pk, kind, held_on, org, audience or "", partner or "", attendance or 0, special)
+        for pk, kind, held_on, org, audience, partner, attendance, special in fs.scoped(qs).values_list(*fields)
+    ]
+
+
+@dataclass(frozen=True)
+class RequestRow:
+    pk: int
+    category: str
+    received_on: datetime.date
+    due_on: datetime.date | None
+    closed: bool  # closed by the as-of date
+    finished: bool  # closed or rejected by the as-of date
+    quantity: int
+    people_served: int
+
+
+@memoized
+def requests(fs) -> list[RequestRow]:
+    """Service requests received on or before the as-of date, in scope (overdue ones may be older)."""
+    qs = fs.scoped(ServiceRequest.objects.filter(received_on__lte=fs.as_of))
+    rows = []
+    fields = ("pk", "category", "received_on", "due_on", "status", "closed_on", "quantity", "people_served")
+    for pk, category, received_on, due_on, status, closed_on, quantity, people in qs.values_list(*fields):
+        done = closed_on is not None and closed_on <= fs.as_of
+        closed = done and status == RequestStatus.CLOSED
+        finished = done and status in (RequestStatus.CLOSED, RequestStatus.REJECTED)
+        rows.append(RequestRow(pk, category, received_on, due_on, closed, finished, quantity or 0, people or 0))
+    return rows
+
+
+def requests_of_year(fs) -> list[RequestRow]:
+    return [r for r in requests(fs) if r.received_on >= fs.year_start]
+
+
+@memoized
+def funding(fs) -> list[Funding]:
+    qs = Funding.objects.filter(paid_on__gte=fs.year_start, paid_on__lte=fs.as_of)
+    return list(fs.scoped(qs, "organization__park").only("pk", "kind", "amount", "months", "organization_id"))
+
+
+@memoized
+def notice_receipts(fs) -> list[NoticeReceipt]:
+    """Receipts in scope of notices issued in the year up to the as-of date."""
+    qs = NoticeReceipt.objects.filter(notice__issued_on__gte=fs.year_start, notice__issued_on__lte=fs.as_of)
+    return list(fs.scoped(qs).select_related("notice").only("pk", "received_at", "notice__deadline", "notice_id"))
+
+
+@memoized
+def dues(fs) -> list[tuple[int, int, Decimal, Decimal]]:
+    """(pk, member, due, paid) of the months of the year up to the as-of date, in scope."""
+    qs = DuesPayment.objects.filter(month__gte=fs.year_start, month__lte=fs.as_of)
+    return list(fs.scoped(qs, "member__organization__park").values_list("pk", "member_id", "amount_due", "amount_paid"))

@@ -1,0 +1,143 @@
+"""三会一课 and theme-day compliance: which required meetings each organization held.
+
+The rule (FIGURES.md): a branch general meeting and a Party lecture per
+quarter, a committee meeting and a group meeting per month, a theme Party day
+per month. A period counts once it has ended by the as-of date, for every
+organization founded by the period's first day and not dissolved before its
+last day. The result keeps every slot so the dashboard can draw the
+organization × month matrix and the problems can name the organizations.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+from organizations.models import ActivityKind, PartyOrganization
+
+from .base import activities, memoized
+
+MONTHLY = (ActivityKind.COMMITTEE_MEETING, ActivityKind.GROUP_MEETING)
+QUARTERLY = (ActivityKind.BRANCH_GENERAL_MEETING, ActivityKind.PARTY_LECTURE)
+THREE_MEETINGS_KINDS = QUARTERLY[:1] + MONTHLY + QUARTERLY[1:]
+
+
+@dataclass(frozen=True)
+class Period:
+    first: datetime.date
+    last: datetime.date
+    label: str
+
+
+def months(year: int) -> list[Period]:
+    return [
+        Period(datetime.date(year, m, 1), datetime.date(year, m, calendar.monthrange(year, m)[1]), f"{m}")
+        for m in range(1, 13)
+    ]
+
+
+def quarters(year: int) -> list[Period]:
+    return [Period(datetime.date(year, 3 * q - 2, 1), months(year)[3 * q - 1].last, f"Q{q}") for q in range(1, 5)]
+
+
+@dataclass
+class OrganizationCompliance:
+    """One organization's record: slots required and met, and the month-by-month counts."""
+
+    organization: PartyOrganization
+    required: int = 0
+    met: int = 0
+    theme_days_required: int = 0
+    theme_days_met: int = 0
+    missing: list[tuple[str, str]] = field(default_factory=list)  # (period label, activity kind)
+    counts: dict[int, Counter] = field(default_factory=dict)  # month → Counter of kinds
+    required_months: set[int] = field(default_factory=set)
+
+    @property
+    def rate(self) -> float | None:
+        return self.met / self.required if self.required else None
+
+    @property
+    def below(self) -> bool:
+        return self.met < self.required
+
+
+@dataclass
+class Compliance:
+    organizations: list[OrganizationCompliance]
+
+    @property
+    def required(self) -> int:
+        return sum(o.required for o in self.organizations)
+
+    @property
+    def met(self) -> int:
+        return sum(o.met for o in self.organizations)
+
+    @property
+    def theme_days_required(self) -> int:
+        return sum(o.theme_days_required for o in self.organizations)
+
+    @property
+    def theme_days_met(self) -> int:
+        return sum(o.theme_days_met for o in self.organizations)
+
+    @property
+    def below(self) -> list[OrganizationCompliance]:
+        return [o for o in self.organizations if o.below]
+
+
+def _active(org, period: Period) -> bool:
+    return (
+        org.founded_on is not None
+        and org.founded_on <= period.first
+        and (org.dissolved_on is None or org.dissolved_on > period.last)
+    )
+
+
+@memoized
+def compliance(fs) -> Compliance:
+    """Compliance of every organization of the scope that was active during the year."""
+    orgs = fs.scoped(
+        PartyOrganization.objects.filter(founded_on__lte=fs.as_of).exclude(dissolved_on__lt=fs.year_start)
+    ).order_by("park__sort_order", "park__code", "name")
+    held: dict[tuple[int, str], list[datetime.date]] = {}
+    for row in activities(fs):
+        if row.organization_id is not None:
+            held.setdefault((row.organization_id, row.kind), []).append(row.held_on)
+
+    def count(org_id, kind, period: Period) -> int:
+        return sum(1 for day in held.get((org_id, kind), ()) if period.first <= day <= period.last)
+
+    ended_months = [p for p in months(fs.year) if p.last <= fs.as_of]
+    ended_quarters = [p for p in quarters(fs.year) if p.last <= fs.as_of]
+    result = []
+    for org in orgs:
+        record = OrganizationCompliance(org)
+        for index, month in enumerate(months(fs.year), start=1):
+            if month.first > fs.as_of:
+                break
+            record.counts[index] = Counter(
+                {kind: count(org.pk, kind, month) for kind in (*THREE_MEETINGS_KINDS, ActivityKind.THEME_DAY)}
+            )
+        slots = [(p, kind) for p in ended_quarters for kind in QUARTERLY]
+        slots += [(p, kind) for p in ended_months for kind in MONTHLY]
+        for period, kind in slots:
+            if not _active(org, period):
+                continue
+            record.required += 1
+            if count(org.pk, kind, period):
+                record.met += 1
+            else:
+                record.missing.append((period.label, kind))
+        for index, month in enumerate(months(fs.year), start=1):
+            if month in ended_months and _active(org, month):
+                record.required_months.add(index)
+                record.theme_days_required += 1
+                if count(org.pk, ActivityKind.THEME_DAY, month):
+                    record.theme_days_met += 1
+        if record.required or record.theme_days_required or record.counts:
+            result.append(record)
+    return Compliance(result)
