@@ -136,6 +136,26 @@ def _indent_chars(ppr, *, first_line: int = 0, right: int = 0) -> None:
         ind.set(qn("w:right"), str(right * char_twips))
 
 
+#: Elements that follow ``w:snapToGrid`` in ``w:pPr`` (schema order).
+_AFTER_SNAP_TO_GRID = (
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
+
+
 def _outline_level(ppr, level: int) -> None:
     element = OxmlElement("w:outlineLvl")
     element.set(qn("w:val"), str(level))
@@ -199,6 +219,10 @@ def _add_styles(document) -> None:
     title = _add_style(document, STYLE_NAMES[outline.TITLE], font=FONT_TITLE, size=SIZE_2)
     title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title.paragraph_format.space_after = line_spacing()  # one blank line under the title
+    # Off the character grid: 2号 characters would otherwise each take two grid cells.
+    no_snap = OxmlElement("w:snapToGrid")
+    no_snap.set(qn("w:val"), "0")
+    title.element.get_or_add_pPr().insert_element_before(no_snap, *_AFTER_SNAP_TO_GRID)
     body = _add_style(document, STYLE_NAMES[outline.BODY], font=FONT_BODY, size=SIZE_3)
     body.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     _indent_chars(body.element.get_or_add_pPr(), first_line=2)
