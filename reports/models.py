@@ -1,9 +1,16 @@
-"""Records of the reports app: the log of Excel exports."""
+"""Records of the reports app: the log of Excel exports and the uploaded DOCX report templates."""
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from parkparty.models import TrackedModel
+from parkparty.scoping import scoped_queryset
+
+from . import outline
 
 
 class ExportRecord(models.Model):
@@ -28,3 +35,81 @@ class ExportRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entity} · {self.rows} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ReportKind(models.TextChoices):
+    """The two built-in annual report kinds (``reports.outline``)."""
+
+    SITUATION = outline.SITUATION, _("Party-building situation report")
+    DUTY = outline.DUTY, _("Annual duty report on Party building")
+
+
+class ReportTemplate(TrackedModel):
+    """A DOCX template of one report kind uploaded for a park, used instead of the built-in one.
+
+    A park has at most one active template per kind; uploading a new one
+    deactivates the previous (kept, with its file, for the record). Sub-parks
+    without their own template use their zone's (:func:`template_for`).
+    Uploaded through ``reports.services.report_template_upload``, which
+    validates the file first.
+    """
+
+    park = models.ForeignKey(
+        "organizations.Park", verbose_name=_("park"), on_delete=models.PROTECT, related_name="report_templates"
+    )
+    kind = models.CharField(_("report kind"), max_length=20, choices=ReportKind.choices)
+    file = models.FileField(_("template file"), upload_to="report_templates/%Y/", max_length=255)
+    original_name = models.CharField(_("original file name"), max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="report_templates",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = scoped_queryset("park", None).as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("report template")
+        verbose_name_plural = _("report templates")
+        ordering = ["park", "kind", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["park", "kind"], condition=Q(is_active=True), name="report_template_one_active_per_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.park} · {self.get_kind_display()} · {self.original_name}"
+
+    def read(self) -> bytes:
+        with self.file.open("rb") as handle:
+            return handle.read()
+
+
+def active_template(park, kind: str) -> ReportTemplate | None:
+    """The active uploaded template of ``kind`` nearest up the park tree from ``park``, if any."""
+    seen = set()
+    while park is not None and park.pk not in seen:
+        seen.add(park.pk)
+        found = ReportTemplate.objects.filter(park=park, kind=kind, is_active=True).first()
+        if found is not None:
+            return found
+        park = park.parent
+    return None
+
+
+def template_for(park, kind: str) -> bytes:
+    """The DOCX template a report of ``kind`` for ``park`` is rendered with.
+
+    The park's active uploaded template, else the nearest one up the park
+    tree (a sub-park uses its zone's), else the built-in default.
+    """
+    from .docx_templates import default_template
+
+    found = active_template(park, kind)
+    return found.read() if found is not None else default_template(kind)

@@ -55,6 +55,8 @@ from organizations.models import (
     ServiceRequest,
 )
 from parkparty.models import Role, User
+from reports.docx_templates import default_template
+from reports.models import ReportKind, ReportTemplate
 
 #: The county the test data lives in (德安县, Jiujiang, Jiangxi).
 REGION = "360426"
@@ -379,3 +381,16 @@ class CommendationFactory(factory.django.DjangoModelFactory):
             kind=CommendationKind.OUTSTANDING_MEMBER,
             member=factory.SubFactory(MemberFactory, organization=factory.SelfAttribute("..organization")),
         )
+
+
+class ReportTemplateFactory(factory.django.DjangoModelFactory):
+    """An uploaded report template holding a copy of the built-in one; point MEDIA_ROOT at a temporary folder."""
+
+    park = factory.SubFactory(ParkFactory)
+    kind = ReportKind.DUTY
+    file = factory.LazyAttribute(lambda o: ContentFile(default_template(o.kind), name=f"{o.park.code}-{o.kind}.docx"))
+    original_name = factory.LazyAttribute(lambda o: f"{o.kind}.docx")
+    is_active = True
+
+    class Meta:
+        model = ReportTemplate

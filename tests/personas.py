@@ -51,6 +51,7 @@ from organizations.models import (
     ServiceRequest,
 )
 from parkparty.models import ImportBatch, User
+from reports.models import ReportTemplate
 
 from . import factories as f
 
@@ -78,10 +79,11 @@ SCOPED_MODELS: tuple[type[models.Model], ...] = (
     DuesPayment,
     Commendation,
     ImportBatch,
+    ReportTemplate,
 )
 
 #: Park-level records: no organization's business, so secretaries see none of them.
-PARK_LEVEL_MODELS: tuple[type[models.Model], ...] = (ParkStaffing, DevelopmentQuota, ImportBatch)
+PARK_LEVEL_MODELS: tuple[type[models.Model], ...] = (ParkStaffing, DevelopmentQuota, ImportBatch, ReportTemplate)
 
 #: Records that belong to one organization (everything but the park and park-level records).
 ORGANIZATION_MODELS: tuple[type[models.Model], ...] = tuple(
@@ -167,6 +169,8 @@ def build_bundle(park: Park, *, day: datetime.date = datetime.date(2023, 3, 15))
         ImportBatch: ImportBatch.objects.create(kind="enterprises", park=park, file_name="摸排.xlsx", sha256="0" * 64),
         DuesPayment: f.DuesPaymentFactory(member=member),
         Commendation: f.CommendationFactory(organization=organization, outstanding_member=True, member=member),
+        # Inactive: a park may hold two bundles but only one active template per kind.
+        ReportTemplate: f.ReportTemplateFactory(park=park, is_active=False),
     }
     assert set(records) == set(SCOPED_MODELS)
     return Bundle(park=park, organization=organization, records=records)

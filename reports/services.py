@@ -1,0 +1,75 @@
+"""Business writes of the reports app: uploading a park's DOCX report template."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable
+from pathlib import PurePath
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from organizations.models import Park
+from parkparty.services import check_can_write, save_record
+
+from .models import ReportKind, ReportTemplate
+from .rendering import MAX_TEMPLATE_BYTES, validate_template
+
+ORIGINAL_NAME_MAX = 255
+
+
+def _read_limited(uploaded_file) -> bytes:
+    """The upload's bytes, reading at most one byte past the size limit."""
+    if hasattr(uploaded_file, "seek"):
+        uploaded_file.seek(0)
+    return uploaded_file.read(MAX_TEMPLATE_BYTES + 1)
+
+
+def report_template_upload(
+    park: Park,
+    kind: str,
+    uploaded_file,
+    user,
+    *,
+    figure_keys: Iterable[str] = (),
+) -> ReportTemplate:
+    """Validate an uploaded DOCX template of ``kind`` and make it the park's active one.
+
+    ``figure_keys`` are the names of the figures engine a template may use as
+    ``figures.<key>``. Raises ``ValidationError`` with every message of
+    :func:`reports.rendering.validate_template` and writes nothing (no record,
+    no file) when the file is not acceptable; ``PermissionDenied`` when the user
+    may not change the park's records. The previous active template of the kind
+    is deactivated; both writes get history entries.
+    """
+    check_can_write(user, ReportTemplate)
+    if user is not None and not Park.objects.for_user(user).filter(pk=park.pk).exists():
+        raise PermissionDenied(_("This record is outside the parks and organizations you work on."))
+    if kind not in ReportKind.values:
+        raise ValidationError(_("Unknown report kind."), code="kind")
+    data = _read_limited(uploaded_file)
+    errors = validate_template(data, kind, figure_keys)
+    if errors:
+        raise ValidationError(errors, code="template")
+    original_name = PurePath(str(getattr(uploaded_file, "name", "") or "")).name[:ORIGINAL_NAME_MAX]
+    template = ReportTemplate(park=park, kind=kind, original_name=original_name, uploaded_by=user, is_active=True)
+    template.file = ContentFile(data, name=f"{park.code}-{kind}.docx")
+    try:
+        return _activate(template, user=user)
+    except BaseException:
+        # The transaction rolled back; a file stored before the failure must go too.
+        if getattr(template.file, "_committed", False) and template.file.name:
+            with contextlib.suppress(OSError):
+                template.file.storage.delete(template.file.name)
+        raise
+
+
+@transaction.atomic
+def _activate(template: ReportTemplate, *, user) -> ReportTemplate:
+    previous = ReportTemplate.objects.select_for_update().filter(park=template.park, kind=template.kind, is_active=True)
+    for old in previous:
+        old.is_active = False
+        save_record(old, user=user, reason=_("Replaced by a newly uploaded template."))
+    return save_record(template, user=user, reason=_("Template uploaded."))
