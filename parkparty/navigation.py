@@ -20,6 +20,7 @@ MAIN = [
     ("organizations:instructor_list", _("Instructors"), "all"),
 ]
 TOOLS = [
+    ("annual:index", _("Annual reports"), "parks"),
     ("imports:index", _("Excel import"), "importers"),
 ]
 MORE = [

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 TITLE = "title"
 HEADING1 = "heading1"
 HEADING2 = "heading2"
@@ -87,3 +89,12 @@ def outline(kind: str) -> tuple[Block, ...]:
 
 def text_keys(kind: str) -> tuple[str, ...]:
     return tuple(block.key for block in OUTLINES[kind])
+
+
+STYLE_LABELS = {
+    TITLE: _("Title"),
+    HEADING1: _("Heading"),
+    HEADING2: _("Sub-heading"),
+    BODY: _("Text"),
+    CLOSING: _("Closing line"),
+}

@@ -1,0 +1,15 @@
+"""Annual report pages (namespace ``annual``)."""
+
+from django.urls import path
+
+from . import annual_views as views
+
+app_name = "annual"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<str:code>/<int:year>/<str:kind>/", views.editor, name="editor"),
+    path("<str:code>/<int:year>/<str:kind>/preview.docx", views.preview, name="preview"),
+    path("<str:code>/<int:year>/<str:kind>/history/", views.history, name="history"),
+    path("generated/<int:pk>/", views.download_generated, name="download"),
+]

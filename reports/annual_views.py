@@ -1,0 +1,238 @@
+"""The annual report pages: choose a report, edit its draft, generate and download the DOCX.
+
+Park staff (and administrators) edit and generate reports of the parks they
+work on; county reviewers read every park's drafts and download generated
+files; secretaries have no reports. Parks outside the user's scope answer 404.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from organizations.models import Park
+from parkparty.scoping import scope_for
+from parkparty.services import StaleEditError, format_validation_error
+
+from . import annual, outline
+from .figures import GROUPS
+from .links import figure_url
+from .models import GeneratedReport, ReportDraft, ReportKind
+from .problems import find_problems
+
+FIRST_YEAR = 2000
+
+
+def _may_read(user) -> bool:
+    scope = scope_for(user)
+    return scope.everything or bool(scope.park_ids)
+
+
+def may_edit(user) -> bool:
+    scope = scope_for(user)
+    return _may_read(user) and not scope.read_only
+
+
+def _park(request, code: str) -> Park:
+    if not _may_read(request.user):
+        raise Http404
+    return get_object_or_404(Park.objects.for_user(request.user), code=code)
+
+
+def _year(value, today: datetime.date) -> int:
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    if not FIRST_YEAR <= year <= today.year:
+        raise Http404
+    return year
+
+
+def editor_url(park, year: int, kind: str) -> str:
+    return reverse("annual:editor", args=[park.code, year, kind])
+
+
+@login_required
+def index(request):
+    """Pick a park, a year and a kind; the drafts and generated reports in scope."""
+    if not _may_read(request.user):
+        raise Http404
+    today = timezone.localdate()
+    parks = list(Park.objects.for_user(request.user).order_by("sort_order", "code"))
+    if request.GET.get("park"):
+        park = get_object_or_404(Park.objects.for_user(request.user), code=request.GET["park"])
+        kind = request.GET.get("kind", outline.DUTY)
+        if kind not in outline.KINDS:
+            raise Http404
+        return redirect(editor_url(park, _year(request.GET.get("year"), today), kind))
+    default_park = request.user.park if request.user.park_id else (parks[0] if parks else None)
+    return render(
+        request,
+        "reports/annual_index.html",
+        {
+            "title": _("Annual reports"),
+            "crumbs": [(_("Annual reports"), None)],
+            "parks": parks,
+            "default_park": default_park,
+            "years": list(range(today.year, FIRST_YEAR - 1, -1))[:10],
+            "default_year": today.year - 1 if today.month < 7 else today.year,
+            "kinds": ReportKind.choices,
+            "drafts": ReportDraft.objects.for_user(request.user).select_related("park")[:50],
+            "generated": GeneratedReport.objects.for_user(request.user).select_related("park", "created_by")[:50],
+            "may_edit": may_edit(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def editor(request, code: str, year: int, kind: str):
+    """Every block of the report, drafted from the data and editable; the figures with their records."""
+    park = _park(request, code)
+    today = timezone.localdate()
+    year = _year(year, today)
+    try:
+        annual.check_kind(kind)
+    except ValidationError:
+        raise Http404 from None
+    report = annual.load_report(park, year, kind)
+    editable = may_edit(request.user)
+    errors = []
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        texts = {key: request.POST.get(f"text_{key}", "") for key in outline.text_keys(kind)}
+        try:
+            version = int(request.POST.get("version") or 0) or None
+        except ValueError:
+            version = None
+        try:
+            annual.report_draft_save(report, texts, user=request.user, expected_version=version)
+        except StaleEditError as error:
+            errors.append(str(error))
+        except ValidationError as error:
+            errors.append(format_validation_error(ReportDraft, error))
+        else:
+            if request.POST.get("action") == "generate":
+                generated = annual.report_generate(report, user=request.user)
+                messages.success(request, _("The report was generated. Download it below."))
+                return redirect(f"{editor_url(park, year, kind)}?generated={generated.pk}")
+            messages.success(request, _("The draft was saved."))
+            return redirect(editor_url(park, year, kind))
+    posted = request.POST if errors else None
+    blocks = [
+        {
+            "key": block.key,
+            "style": block.style,
+            "label": outline.STYLE_LABELS[block.style],
+            "text": posted.get(f"text_{block.key}", "") if posted else report.texts[block.key],
+            "drafted": report.drafted[block.key],
+            "edited": report.is_edited(block.key),
+            "rows": max(2, min(14, len(report.texts[block.key]) // 40 + report.texts[block.key].count("\n") + 1)),
+        }
+        for block in outline.outline(kind)
+    ]
+    figure_groups = [
+        (label, [(item, figure_url(park, year, item.key) if item.has_records else None) for item in items])
+        for label, items in report.figures.by_group()
+    ]
+    problems = [
+        (problem, [(report.figures[key], figure_url(park, year, key)) for key in problem.figures])
+        for problem in find_problems(report.figures)
+    ]
+    generated = GeneratedReport.objects.filter(park=park, year=year, kind=kind).select_related("created_by")[:10]
+    return render(
+        request,
+        "reports/annual_editor.html",
+        {
+            "title": _("%(year)s %(park)s: %(kind)s") % {"year": year, "park": park, "kind": ReportKind(kind).label},
+            "crumbs": [(_("Annual reports"), reverse("annual:index")), (f"{year} {park}", None)],
+            "park": park,
+            "year": year,
+            "kind": kind,
+            "kinds": ReportKind.choices,
+            "as_of": report.figures.as_of,
+            "blocks": blocks,
+            "version": report.saved.version if report.saved else "",
+            "saved": report.saved,
+            "figure_groups": figure_groups,
+            "groups": GROUPS,
+            "problems": problems,
+            "generated": generated,
+            "just_generated": request.GET.get("generated"),
+            "errors": errors,
+            "editable": editable,
+        },
+        status=409 if errors else 200,
+    )
+
+
+@login_required
+def download_generated(request, pk: int):
+    """A generated DOCX, for users who see its park."""
+    if not _may_read(request.user):
+        raise Http404
+    generated = get_object_or_404(GeneratedReport.objects.for_user(request.user).select_related("park"), pk=pk)
+    return FileResponse(generated.file.open("rb"), as_attachment=True, filename=generated.filename)
+
+
+@login_required
+def preview(request, code: str, year: int, kind: str):
+    """The DOCX of the report as it stands (saved draft), without keeping a file: for readers."""
+    park = _park(request, code)
+    year = _year(year, timezone.localdate())
+    try:
+        report = annual.load_report(park, year, kind)
+    except ValidationError:
+        raise Http404 from None
+    response = HttpResponse(
+        annual.render(report), content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{year}-{park.code}-{kind}.docx"'
+    return response
+
+
+@login_required
+def history(request, code: str, year: int, kind: str):
+    """Who saved the draft when, and which sections each save changed."""
+    park = _park(request, code)
+    year = _year(year, timezone.localdate())
+    draft = get_object_or_404(ReportDraft.objects.for_user(request.user), park=park, year=year, kind=kind)
+    labels = {block.key: outline.STYLE_LABELS[block.style] for block in outline.outline(kind)}
+    entries = []
+    previous: dict = {}
+    for entry in draft.history.order_by("history_date", "history_id").select_related("history_user"):
+        texts = entry.texts or {}
+        changed = [key for key in outline.text_keys(kind) if texts.get(key) != previous.get(key)]
+        entries.append(
+            {
+                "when": entry.history_date,
+                "who": entry.history_user,
+                "changes": [(key, labels[key], previous.get(key), texts.get(key)) for key in changed],
+            }
+        )
+        previous = texts
+    entries.reverse()
+    return render(
+        request,
+        "reports/annual_history.html",
+        {
+            "title": _("History of the draft"),
+            "crumbs": [
+                (_("Annual reports"), reverse("annual:index")),
+                (f"{year} {park}", editor_url(park, year, kind)),
+                (_("History"), None),
+            ],
+            "entries": entries,
+        },
+    )
