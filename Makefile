@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format messages venv clean bench bench-import
+.PHONY: run test lint format messages venv clean bench bench-import bench-reports
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,7 +50,12 @@ bench-import: $(STAMP)
 	@echo "== PostgreSQL"
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_import
 
-bench: bench-import
+bench-reports: $(STAMP)
+	rm -f /tmp/parkparty-bench-reports.sqlite3
+	DATABASE_URL=sqlite:////tmp/parkparty-bench-reports.sqlite3 $(BIN)/python manage.py migrate --noinput -v 0
+	DATABASE_URL=sqlite:////tmp/parkparty-bench-reports.sqlite3 $(BIN)/python manage.py bench_reports
+
+bench: bench-import bench-reports
 
 clean:
 	rm -rf $(VENV) data staticfiles .pytest_cache .ruff_cache

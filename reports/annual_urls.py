@@ -8,6 +8,8 @@ app_name = "annual"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("templates/", views.templates, name="templates"),
+    path("templates/<str:code>/<str:kind>.docx", views.template_download, name="template_download"),
     path("<str:code>/<int:year>/<str:kind>/", views.editor, name="editor"),
     path("<str:code>/<int:year>/<str:kind>/preview.docx", views.preview, name="preview"),
     path("<str:code>/<int:year>/<str:kind>/history/", views.history, name="history"),

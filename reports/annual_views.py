@@ -24,10 +24,11 @@ from parkparty.scoping import scope_for
 from parkparty.services import StaleEditError, format_validation_error
 
 from . import annual, outline
-from .figures import GROUPS
+from .figures import GROUPS, REGISTRY
 from .links import figure_url
-from .models import GeneratedReport, ReportDraft, ReportKind
+from .models import GeneratedReport, ReportDraft, ReportKind, active_template, template_for
 from .problems import find_problems
+from .services import report_template_upload
 
 FIRST_YEAR = 2000
 
@@ -236,3 +237,66 @@ def history(request, code: str, year: int, kind: str):
             "entries": entries,
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def templates(request):
+    """The Word templates the reports are written into: download, edit in Word, upload for a park."""
+    if not _may_read(request.user):
+        raise Http404
+    parks = list(Park.objects.for_user(request.user).order_by("sort_order", "code"))
+    editable = may_edit(request.user)
+    errors: list[str] = []
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        park = get_object_or_404(Park.objects.for_user(request.user), code=request.POST.get("park", ""))
+        upload = request.FILES.get("file")
+        if upload is None:
+            errors.append(_("Choose the Word file (.docx) to upload."))
+        else:
+            try:
+                report_template_upload(park, request.POST.get("kind", ""), upload, request.user, figure_keys=REGISTRY)
+            except ValidationError as error:
+                errors.extend(error.messages)
+            else:
+                messages.success(request, _("The template was checked and is now used for %(park)s.") % {"park": park})
+                return redirect("annual:templates")
+    rows = []
+    for park in parks:
+        for kind, label in ReportKind.choices:
+            active = active_template(park, kind)
+            rows.append({"park": park, "kind": kind, "label": label, "active": active})
+    return render(
+        request,
+        "reports/annual_templates.html",
+        {
+            "title": _("Report templates"),
+            "crumbs": [(_("Annual reports"), reverse("annual:index")), (_("Report templates"), None)],
+            "rows": rows,
+            "parks": parks,
+            "kinds": ReportKind.choices,
+            "editable": editable,
+            "errors": errors,
+            "placeholders": [
+                ("{{ text.intro }}", _("a section of the report text (see the built-in template for every name)")),
+                ("{{ figures.members_total }}", _("a figure, e.g. the number of Party members")),
+                ("{{ park.name }} / {{ year }}", _("the park's name and the report year")),
+            ],
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def template_download(request, code: str, kind: str):
+    """The template a park's report of ``kind`` is written into (its own, its zone's or the built-in one)."""
+    park = _park(request, code)
+    if kind not in outline.KINDS:
+        raise Http404
+    response = HttpResponse(
+        template_for(park, kind), content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    response["Content-Disposition"] = f'attachment; filename="template-{park.code}-{kind}.docx"'
+    return response
