@@ -95,7 +95,7 @@ def with_org(fs) -> list:
     return split["own"] + split["joint"] + split["affiliated"]
 
 
-@figure("enterprises_total", _("Enterprises"), ENTERPRISES, G_ENTERPRISES, ENTERPRISE)
+@figure("enterprises_total", _("Enterprises in total"), ENTERPRISES, G_ENTERPRISES, ENTERPRISE)
 def enterprises_total(fs):
     rows = base.enterprises(fs)
     return len(rows), pks(rows)
@@ -261,7 +261,7 @@ def elections_due(fs):
 # Members and development -----------------------------------------------------
 
 
-@figure("members_total", _("Party members"), PEOPLE, G_MEMBERS, MEMBER)
+@figure("members_total", _("Party members in total"), PEOPLE, G_MEMBERS, MEMBER)
 def members_total(fs):
     rows = base.members(fs)
     return len(rows), pks(rows)
