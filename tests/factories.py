@@ -56,7 +56,7 @@ from organizations.models import (
 )
 from parkparty.models import Role, User
 from reports.docx_templates import default_template
-from reports.models import ReportKind, ReportTemplate
+from reports.models import GeneratedReport, ReportDraft, ReportKind, ReportTemplate
 
 #: The county the test data lives in (德安县, Jiujiang, Jiangxi).
 REGION = "360426"
@@ -394,3 +394,30 @@ class ReportTemplateFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = ReportTemplate
+
+
+class ReportDraftFactory(factory.django.DjangoModelFactory):
+    """A saved report draft with one edited section."""
+
+    park = factory.SubFactory(ParkFactory)
+    year = factory.Sequence(lambda n: 2001 + n % 20)
+    kind = ReportKind.DUTY
+    texts = factory.LazyFunction(lambda: {"intro": "园区党建工作概况。"})
+
+    class Meta:
+        model = ReportDraft
+
+
+class GeneratedReportFactory(factory.django.DjangoModelFactory):
+    """A generated report file (not a real report: a few bytes); point MEDIA_ROOT at a temporary folder."""
+
+    park = factory.SubFactory(ParkFactory)
+    year = 2023
+    kind = ReportKind.DUTY
+    file = factory.LazyFunction(lambda: ContentFile(b"PK docx", name="report.docx"))
+    size = 7
+    sha256 = "0" * 64
+    created_by = factory.SubFactory(UserFactory)
+
+    class Meta:
+        model = GeneratedReport

@@ -51,7 +51,7 @@ from organizations.models import (
     ServiceRequest,
 )
 from parkparty.models import ImportBatch, User
-from reports.models import ReportTemplate
+from reports.models import GeneratedReport, ReportDraft, ReportTemplate
 
 from . import factories as f
 
@@ -80,10 +80,19 @@ SCOPED_MODELS: tuple[type[models.Model], ...] = (
     Commendation,
     ImportBatch,
     ReportTemplate,
+    ReportDraft,
+    GeneratedReport,
 )
 
 #: Park-level records: no organization's business, so secretaries see none of them.
-PARK_LEVEL_MODELS: tuple[type[models.Model], ...] = (ParkStaffing, DevelopmentQuota, ImportBatch, ReportTemplate)
+PARK_LEVEL_MODELS: tuple[type[models.Model], ...] = (
+    ParkStaffing,
+    DevelopmentQuota,
+    ImportBatch,
+    ReportTemplate,
+    ReportDraft,
+    GeneratedReport,
+)
 
 #: Records that belong to one organization (everything but the park and park-level records).
 ORGANIZATION_MODELS: tuple[type[models.Model], ...] = tuple(
@@ -171,6 +180,8 @@ def build_bundle(park: Park, *, day: datetime.date = datetime.date(2023, 3, 15))
         Commendation: f.CommendationFactory(organization=organization, outstanding_member=True, member=member),
         # Inactive: a park may hold two bundles but only one active template per kind.
         ReportTemplate: f.ReportTemplateFactory(park=park, is_active=False),
+        ReportDraft: f.ReportDraftFactory(park=park),
+        GeneratedReport: f.GeneratedReportFactory(park=park),
     }
     assert set(records) == set(SCOPED_MODELS)
     return Bundle(park=park, organization=organization, records=records)

@@ -203,8 +203,8 @@ def test_formula_like_text_is_escaped_and_no_cell_is_a_formula(client, world):
         names.append(row[0])
     exported = {cell.value for cell in names[1:]}
     for text in DANGEROUS:
-        # XML reading turns a carriage return into a line feed; the guard is what matters.
-        assert "'" + text.replace("\r", "\n") in exported, text
+        # Without lxml, XML reading turns a carriage return into a line feed; the guard is what matters.
+        assert {"'" + text, "'" + text.replace("\r", "\n")} & exported, text
     for cell in names[1:]:
         if cell.value.startswith("'"):
             assert cell.data_type == "s"
