@@ -50,6 +50,8 @@ def quota_missed(fs):
 def no_dossier(fs):
     if fs.value("dossiers_submitted"):
         return None
+    if not (fs.value("development_quota") or fs.value("activists") or fs.value("candidates")):
+        return None  # nobody in the pipeline and no plan: nothing to send
     return Problem(
         "no_dossier",
         f"{fs.year}年以来未向县委组织部报送发展对象档案材料，现有入党积极分子{fs.value('activists')}名。",

@@ -133,6 +133,11 @@ def test_dossier_submitted_this_year_is_no_problem(zone):
     assert rules.no_dossier(figures(zone, 2024)) is not None  # nothing sent in 2024
 
 
+def test_no_dossier_is_no_problem_with_nobody_in_the_pipeline_and_no_quota(zone):
+    branch(zone)
+    assert rules.no_dossier(figures(zone)) is None
+
+
 # Notices received late -------------------------------------------------------------
 
 
