@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from organizations.models import ActivityKind, PartyOrganization
 
-from .base import activities, memoized
+from .base import activities, current_park_id, memoized, narrowed_by
 
 MONTHLY = (ActivityKind.COMMITTEE_MEETING, ActivityKind.GROUP_MEETING)
 QUARTERLY = (ActivityKind.BRANCH_GENERAL_MEETING, ActivityKind.PARTY_LECTURE)
@@ -98,11 +98,24 @@ def _active(org, period: Period) -> bool:
 
 
 @memoized
+def year_organizations(fs) -> list[PartyOrganization]:
+    """Organizations of the scope founded by the as-of date and not dissolved before the year, in display order."""
+    return list(
+        fs.scoped(
+            PartyOrganization.objects.filter(founded_on__lte=fs.as_of).exclude(dissolved_on__lt=fs.year_start)
+        ).order_by("park__sort_order", "park__code", "name")
+    )
+
+
+@narrowed_by(year_organizations)
+def _narrow_year_organizations(fs, orgs):
+    return [org for org in orgs if fs.in_scope(current_park_id(org))]
+
+
+@memoized
 def compliance(fs) -> Compliance:
     """Compliance of every organization of the scope that was active during the year."""
-    orgs = fs.scoped(
-        PartyOrganization.objects.filter(founded_on__lte=fs.as_of).exclude(dissolved_on__lt=fs.year_start)
-    ).order_by("park__sort_order", "park__code", "name")
+    orgs = year_organizations(fs)
     held: dict[tuple[int, str], list[datetime.date]] = {}
     for row in activities(fs):
         if row.organization_id is not None:
