@@ -12,6 +12,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("import/", include("parkparty.import_urls")),
+    path("reports/", include("reports.urls")),
     path("", include("organizations.urls")),
     path("", include("members.urls")),
 ]
