@@ -30,7 +30,7 @@ from reports.models import ExportRecord
 
 from . import dashboards
 from .figures import REGISTRY, compute
-from .figures.compliance import MONTHLY, QUARTERLY, compliance, months, quarters
+from .figures.compliance import MONTHLY, QUARTERLY, compliance, quarters
 from .figures.series import SERIES, series
 from .links import COUNTY, dashboard_url, scope_code
 
@@ -210,9 +210,13 @@ def meetings_due(record, today: datetime.date) -> tuple[list[str], list[str]]:
             due.append(_("%(kind)s (this quarter)") % {"kind": ActivityKind(kind).label})
     if not counts.get(ActivityKind.THEME_DAY):
         due.append(str(ActivityKind.THEME_DAY.label))
-    labels = {str(m.label): _("Month %(month)s") % {"month": m.label} for m in months(today.year)}
-    labels.update({q.label: q.label for q in quarters(today.year)})
-    missed = [f"{labels.get(period, period)} {ActivityKind(kind).label}" for period, kind in record.missing]
+    by_period: dict[str, list[str]] = {}
+    for period, kind in record.missing:
+        by_period.setdefault(period, []).append(str(ActivityKind(kind).label))
+    missed = []
+    for period, kinds in by_period.items():
+        name = period if period.startswith("Q") else _("Month %(month)s") % {"month": period}
+        missed.append(f"{name}：{'、'.join(kinds)}")
     return due, missed
 
 

@@ -2,7 +2,7 @@
 (function () {
   "use strict";
 
-  var PALETTE = ["#3b6ea5", "#e0a030", "#5a9e6f", "#8c6bb1", "#c8161d", "#6c7a89", "#d9822b", "#2a9d8f"];
+  var PALETTE = ["#3b6ea5", "#e0a030", "#5a9e6f", "#8c6bb1", "#2a9d8f", "#6c7a89", "#d9822b", "#9c755f"];
 
   function values(series, isRate) {
     return series.data.map(function (point) {
