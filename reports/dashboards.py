@@ -130,6 +130,15 @@ class Dashboard:
     # -- charts ------------------------------------------------------------
     def charts(self) -> list[dict]:
         """Every chart's data: its id, title, kind, categories and series of linked numbers."""
+        charts = self._charts()
+        for chart in charts:  # the same numbers as a table: one row per category
+            chart["rows"] = [
+                {"label": label, "points": [s["data"][index] for s in chart["series"]]}
+                for index, label in enumerate(chart["categories"])
+            ]
+        return charts
+
+    def _charts(self) -> list[dict]:
         fs, park = self.figures, self.park
         names = [p.name for p in self.parks]
         charts = []
@@ -239,6 +248,8 @@ class Dashboard:
     def matrix(self) -> dict:
         """Organization × month: meetings held against the required frequency, gaps marked."""
         result = compliance(self.figures)
+        shown = (*THREE_MEETINGS_KINDS, ActivityKind.THEME_DAY)
+        labels = {kind: str(ActivityKind(kind).label) for kind in shown}
         last_month = max((max(r.counts) for r in result.organizations if r.counts), default=0)
         months = list(range(1, last_month + 1))
         rows = []
@@ -246,7 +257,7 @@ class Dashboard:
             missing: dict[int, list[str]] = {}
             for label, kind in record.missing:
                 month = int(label[1:]) * 3 if label.startswith("Q") else int(label)
-                missing.setdefault(month, []).append(ActivityKind(kind).label)
+                missing.setdefault(month, []).append(labels[kind])
             cells = []
             for month in months:
                 counts = record.counts.get(month)
@@ -255,13 +266,10 @@ class Dashboard:
                     continue
                 meetings = sum(counts[kind] for kind in THREE_MEETINGS_KINDS)
                 theme = counts[ActivityKind.THEME_DAY]
-                gaps = [str(label) for label in missing.get(month, [])]
+                gaps = list(missing.get(month, []))
                 if month in record.required_months and not theme:
-                    gaps.append(str(ActivityKind.THEME_DAY.label))
-                detail = "；".join(
-                    f"{ActivityKind(kind).label} {counts[kind]}"
-                    for kind in (*THREE_MEETINGS_KINDS, ActivityKind.THEME_DAY)
-                )
+                    gaps.append(labels[ActivityKind.THEME_DAY])
+                detail = "；".join(f"{labels[kind]} {counts[kind]}" for kind in shown)
                 cells.append({"meetings": meetings, "theme": theme, "gaps": gaps, "detail": detail})
             rows.append(
                 {

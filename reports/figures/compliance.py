@@ -116,20 +116,22 @@ def _narrow_year_organizations(fs, orgs):
 def compliance(fs) -> Compliance:
     """Compliance of every organization of the scope that was active during the year."""
     orgs = year_organizations(fs)
-    held: dict[tuple[int, str], list[datetime.date]] = {}
+    # Activities per organization, kind and month: every period is a month or a quarter of the year.
+    held: Counter = Counter()
     for row in activities(fs):
         if row.organization_id is not None:
-            held.setdefault((row.organization_id, row.kind), []).append(row.held_on)
+            held[(row.organization_id, row.kind, row.held_on.month)] += 1
 
     def count(org_id, kind, period: Period) -> int:
-        return sum(1 for day in held.get((org_id, kind), ()) if period.first <= day <= period.last)
+        return sum(held[(org_id, kind, month)] for month in range(period.first.month, period.last.month + 1))
 
-    ended_months = [p for p in months(fs.year) if p.last <= fs.as_of]
+    year_months = months(fs.year)
+    ended_months = [p for p in year_months if p.last <= fs.as_of]
     ended_quarters = [p for p in quarters(fs.year) if p.last <= fs.as_of]
     result = []
     for org in orgs:
         record = OrganizationCompliance(org)
-        for index, month in enumerate(months(fs.year), start=1):
+        for index, month in enumerate(year_months, start=1):
             if month.first > fs.as_of:
                 break
             record.counts[index] = Counter(
@@ -145,7 +147,7 @@ def compliance(fs) -> Compliance:
                 record.met += 1
             else:
                 record.missing.append((period.label, kind))
-        for index, month in enumerate(months(fs.year), start=1):
+        for index, month in enumerate(year_months, start=1):
             if month in ended_months and _active(org, month):
                 record.required_months.add(index)
                 record.theme_days_required += 1
