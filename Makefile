@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format messages venv clean bench bench-import
+.PHONY: run test lint format messages venv clean bench bench-import bench-dashboards
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,7 +50,17 @@ bench-import: $(STAMP)
 	@echo "== PostgreSQL"
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_import
 
-bench: bench-import
+bench-dashboards: $(STAMP)
+	rm -f /tmp/parkparty-bench-dash.sqlite3
+	DATABASE_URL=sqlite:////tmp/parkparty-bench-dash.sqlite3 $(BIN)/python manage.py migrate --noinput -v 0
+	@echo "== SQLite"
+	DATABASE_URL=sqlite:////tmp/parkparty-bench-dash.sqlite3 $(BIN)/python manage.py bench_dashboards
+	psql "$$(echo $(BENCH_DATABASE_URL) | sed 's#/[^/]*$$#/postgres#')" -qc "DROP DATABASE IF EXISTS $$(basename $(BENCH_DATABASE_URL))" -c "CREATE DATABASE $$(basename $(BENCH_DATABASE_URL))"
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --noinput -v 0
+	@echo "== PostgreSQL"
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_dashboards
+
+bench: bench-import bench-dashboards
 
 clean:
 	rm -rf $(VENV) data staticfiles .pytest_cache .ruff_cache
