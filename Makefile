@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format messages venv clean bench bench-import bench-reports
+.PHONY: run test lint format messages venv clean bench bench-import bench-reports bench-dashboards
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,7 +55,17 @@ bench-reports: $(STAMP)
 	DATABASE_URL=sqlite:////tmp/parkparty-bench-reports.sqlite3 $(BIN)/python manage.py migrate --noinput -v 0
 	DATABASE_URL=sqlite:////tmp/parkparty-bench-reports.sqlite3 $(BIN)/python manage.py bench_reports
 
-bench: bench-import bench-reports
+bench-dashboards: $(STAMP)
+	rm -f /tmp/parkparty-bench-dash.sqlite3
+	DATABASE_URL=sqlite:////tmp/parkparty-bench-dash.sqlite3 $(BIN)/python manage.py migrate --noinput -v 0
+	@echo "== SQLite"
+	DATABASE_URL=sqlite:////tmp/parkparty-bench-dash.sqlite3 $(BIN)/python manage.py bench_dashboards
+	psql "$$(echo $(BENCH_DATABASE_URL) | sed 's#/[^/]*$$#/postgres#')" -qc "DROP DATABASE IF EXISTS $$(basename $(BENCH_DATABASE_URL))" -c "CREATE DATABASE $$(basename $(BENCH_DATABASE_URL))"
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --noinput -v 0
+	@echo "== PostgreSQL"
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_dashboards
+
+bench: bench-import bench-reports bench-dashboards
 
 clean:
 	rm -rf $(VENV) data staticfiles .pytest_cache .ruff_cache

@@ -6,9 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from parkparty.scoping import scope_for
 from parkparty.views.imports import may_import
 
-#: (url name, label, who sees it: "all" or "parks" — staff, county and administrators)
+#: (url name, label, who sees it: "all", "county" — users who see every park, or "parks" — staff, county
+#: and administrators)
 MAIN = [
     ("home", _("Home"), "all"),
+    ("reports:county", _("County overview"), "county"),
     ("organizations:enterprise_list", _("Enterprises"), "all"),
     ("organizations:partyorganization_list", _("Party organizations"), "all"),
     ("members:member_list", _("Party members"), "all"),
@@ -43,6 +45,8 @@ def _entries(items, request, scope):
         if who == "parks" and scope.organization_ids and not scope.everything:
             continue
         if who == "importers" and not may_import(request.user):
+            continue
+        if who == "county" and not scope.everything:
             continue
         try:
             url = reverse(name)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("import/", include("parkparty.import_urls")),
     path("reports/annual/", include("reports.annual_urls")),
+    path("reports/", include("reports.urls")),
     path("", include("organizations.urls")),
     path("", include("members.urls")),
 ]

@@ -4,7 +4,7 @@ import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -86,9 +86,25 @@ def recent_changes(user, limit: int = WAITING) -> list[dict]:
     return entries[:limit]
 
 
+def dashboard_home(user) -> str | None:
+    """The dashboard that is this user's home: the county overview, their park's or their organization's."""
+    scope = scope_for(user)
+    if scope.everything and scope.read_only:
+        return reverse("reports:county")
+    if scope.park_ids and user.park_id:
+        return reverse("reports:park", args=[user.park.code])
+    if scope.organization_ids and user.organization_id:
+        return reverse("reports:organization", args=[user.organization_id])
+    return None
+
+
 @login_required
 def home(request):
+    """County reviewers, park staff and secretaries go to their dashboard; others see what waits for them."""
     user = request.user
+    target = dashboard_home(user)
+    if target is not None:
+        return redirect(target)
     today = timezone.localdate()
     scope = scope_for(user)
     requests = open_requests(user)

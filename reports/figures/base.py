@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import wraps
 
-from members.models import Applicant, DuesPayment, Member, MemberCategory, PioneerPost
+from members.models import Applicant, DevelopmentQuota, DuesPayment, Member, MemberCategory, PioneerPost
 from organizations.models import (
     Activity,
     Enterprise,
@@ -29,18 +29,42 @@ from organizations.models import (
 )
 from organizations.models.requests import RequestStatus
 
+#: Base functions whose result a figure set split from a wider one (``FigureSet.split``) filters
+#: from the wider set's result: name → ``narrow(fs, wider_result)``.
+NARROWERS: dict = {}
+
 
 def memoized(function):
-    """Compute ``function(figure_set)`` once per figure set."""
+    """Compute ``function(figure_set)`` once per figure set.
+
+    A set split from a wider one filters the wider set's result when the
+    function has a narrower (:func:`narrowed_by`), instead of querying again.
+    """
     name = f"_base_{function.__name__}"
 
     @wraps(function)
     def wrapper(fs):
         if name not in fs.__dict__:
-            fs.__dict__[name] = function(fs)
+            narrow = NARROWERS.get(name)
+            source = getattr(fs, "source", None)
+            if narrow is not None and source is not None:
+                fs.__dict__[name] = narrow(fs, wrapper(source))
+            else:
+                fs.__dict__[name] = function(fs)
         return fs.__dict__[name]
 
+    wrapper.base_name = name
     return wrapper
+
+
+def narrowed_by(base_function):
+    """Register the decorated ``narrow(fs, wider_result)`` for the memoized ``base_function``."""
+
+    def register(narrow):
+        NARROWERS[base_function.base_name] = narrow
+        return narrow
+
+    return register
 
 
 def states_as_of(model, fs, current):
@@ -54,8 +78,14 @@ def states_as_of(model, fs, current):
         return {}
     # Historical querysets are keyed by history_id: filter on the record's ``id``.
     for state in model.history.as_of(fs.cutoff).filter(id__in=current.values("pk")):
+        state.current_park_id = getattr(rows[state.pk], "park_id", None)  # for narrowing by today's park
         rows[state.pk] = state
     return rows
+
+
+def current_park_id(row) -> int | None:
+    """The park a row of :func:`states_as_of` lies in today (its scope was taken by that park)."""
+    return getattr(row, "current_park_id", None) or row.park_id
 
 
 # Enterprises ---------------------------------------------------------------
@@ -79,6 +109,11 @@ def enterprises(fs) -> list:
     return result
 
 
+@narrowed_by(enterprises)
+def _narrow_enterprises(fs, rows):
+    return [e for e in rows if fs.in_scope(e.park_id) and fs.in_scope(current_park_id(e))]
+
+
 def _existed_in_history(model, fs, current) -> set:
     """Primary keys of ``current`` with a history entry by the cutoff."""
     entries = model.history.filter(history_date__lte=fs.cutoff, id__in=current.values("pk"))
@@ -90,6 +125,11 @@ def surveyed_enterprise_ids(fs) -> set[int]:
     surveys = EnterpriseSurvey.objects.filter(surveyed_on__gte=fs.year_start, surveyed_on__lte=fs.as_of)
     surveyed = set(surveys.values_list("enterprise_id", flat=True))
     return {e.pk for e in enterprises(fs) if e.pk in surveyed}
+
+
+@narrowed_by(surveyed_enterprise_ids)
+def _narrow_surveyed(fs, pks):
+    return {e.pk for e in enterprises(fs) if e.pk in pks}
 
 
 # Organizations -------------------------------------------------------------
@@ -106,10 +146,23 @@ def forming_organizations(fs) -> dict[int, PartyOrganization]:
     return states_as_of(PartyOrganization, fs, fs.scoped(PartyOrganization.objects.forming_as_of(fs.as_of)))
 
 
+@narrowed_by(organizations)
+def _narrow_organizations(fs, orgs):
+    return {pk: org for pk, org in orgs.items() if fs.in_scope(current_park_id(org))}
+
+
+narrowed_by(forming_organizations)(_narrow_organizations)
+
+
 @memoized
 def organization_parks(fs) -> dict[int, int]:
     """Every organization's park (current), to place members and applicants."""
     return dict(PartyOrganization.objects.values_list("pk", "park_id"))
+
+
+@narrowed_by(organization_parks)
+def _narrow_organization_parks(fs, parks):
+    return parks  # every organization's park, whatever the scope
 
 
 @memoized
@@ -128,6 +181,7 @@ class MemberState:
     category: str
     status: str
     joined_on: datetime.date
+    current_organization_id: int | None = None
 
 
 @memoized
@@ -147,8 +201,20 @@ def members(fs) -> list[MemberState]:
         else:
             category = state.category
         if fs.in_scope(parks.get(state.organization_id)):
-            result.append(MemberState(pk, state.organization_id, category, state.status, now.joined_on))
+            result.append(
+                MemberState(pk, state.organization_id, category, state.status, now.joined_on, now.organization_id)
+            )
     return result
+
+
+@narrowed_by(members)
+def _narrow_members(fs, rows):
+    parks = organization_parks(fs)
+    return [
+        m
+        for m in rows
+        if fs.in_scope(parks.get(m.organization_id)) and fs.in_scope(parks.get(m.current_organization_id))
+    ]
 
 
 @memoized
@@ -166,6 +232,32 @@ def applicants(fs) -> list[Applicant]:
         "withdrawn_on",
     )
     return list(fs.scoped(qs, "organization__park"))
+
+
+@narrowed_by(applicants)
+def _narrow_applicants(fs, rows):
+    parks = organization_parks(fs)
+    return [a for a in rows if fs.in_scope(parks.get(a.organization_id))]
+
+
+@dataclass(frozen=True)
+class QuotaRow:
+    pk: int
+    park_id: int
+    year: int
+    quota: int
+
+
+@memoized
+def development_quotas(fs) -> list[QuotaRow]:
+    """The development quotas of the scope's parks for the figure year and the years before."""
+    qs = fs.scoped(DevelopmentQuota.objects.filter(year__lte=fs.year))
+    return [QuotaRow(*row) for row in qs.values_list("pk", "park_id", "year", "quota")]
+
+
+@narrowed_by(development_quotas)
+def _narrow_quotas(fs, rows):
+    return [row for row in rows if fs.in_scope(row.park_id)]
 
 
 @memoized
@@ -187,6 +279,7 @@ class ActivityRow:
     partner_department: str
     actual_attendance: int
     is_special_lecture: bool
+    park_id: int | None = None
 
 
 @memoized
@@ -202,11 +295,17 @@ def activities(fs) -> list[ActivityRow]:
         "partner_department",
         "actual_attendance",
         "is_special_lecture",
+        "park_id",
     )
     return [
-        ActivityRow(pk, kind, held_on, org, audience or "", partner or "", attendance or 0, special)
-        for pk, kind, held_on, org, audience, partner, attendance, special in fs.scoped(qs).values_list(*fields)
+        ActivityRow(pk, kind, held_on, org, audience or "", partner or "", attendance or 0, special, park)
+        for pk, kind, held_on, org, audience, partner, attendance, special, park in fs.scoped(qs).values_list(*fields)
     ]
+
+
+@narrowed_by(activities)
+def _narrow_activities(fs, rows):
+    return [a for a in rows if fs.in_scope(a.park_id)]
 
 
 @dataclass(frozen=True)
@@ -219,6 +318,7 @@ class RequestRow:
     finished: bool  # closed or rejected by the as-of date
     quantity: int
     people_served: int
+    park_id: int | None = None
 
 
 @memoized
@@ -226,13 +326,18 @@ def requests(fs) -> list[RequestRow]:
     """Service requests received on or before the as-of date, in scope (overdue ones may be older)."""
     qs = fs.scoped(ServiceRequest.objects.filter(received_on__lte=fs.as_of))
     rows = []
-    fields = ("pk", "category", "received_on", "due_on", "status", "closed_on", "quantity", "people_served")
-    for pk, category, received_on, due_on, status, closed_on, quantity, people in qs.values_list(*fields):
+    fields = ("pk", "category", "received_on", "due_on", "status", "closed_on", "quantity", "people_served", "park_id")
+    for pk, category, received_on, due_on, status, closed_on, quantity, people, park in qs.values_list(*fields):
         done = closed_on is not None and closed_on <= fs.as_of
         closed = done and status == RequestStatus.CLOSED
         finished = done and status in (RequestStatus.CLOSED, RequestStatus.REJECTED)
-        rows.append(RequestRow(pk, category, received_on, due_on, closed, finished, quantity or 0, people or 0))
+        rows.append(RequestRow(pk, category, received_on, due_on, closed, finished, quantity or 0, people or 0, park))
     return rows
+
+
+@narrowed_by(requests)
+def _narrow_requests(fs, rows):
+    return [r for r in rows if fs.in_scope(r.park_id)]
 
 
 def requests_of_year(fs) -> list[RequestRow]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from organizations.models import ActivityKind, PartyOrganization
 
-from .base import activities, memoized
+from .base import activities, current_park_id, memoized, narrowed_by
 
 MONTHLY = (ActivityKind.COMMITTEE_MEETING, ActivityKind.GROUP_MEETING)
 QUARTERLY = (ActivityKind.BRANCH_GENERAL_MEETING, ActivityKind.PARTY_LECTURE)
@@ -98,25 +98,40 @@ def _active(org, period: Period) -> bool:
 
 
 @memoized
+def year_organizations(fs) -> list[PartyOrganization]:
+    """Organizations of the scope founded by the as-of date and not dissolved before the year, in display order."""
+    return list(
+        fs.scoped(
+            PartyOrganization.objects.filter(founded_on__lte=fs.as_of).exclude(dissolved_on__lt=fs.year_start)
+        ).order_by("park__sort_order", "park__code", "name")
+    )
+
+
+@narrowed_by(year_organizations)
+def _narrow_year_organizations(fs, orgs):
+    return [org for org in orgs if fs.in_scope(current_park_id(org))]
+
+
+@memoized
 def compliance(fs) -> Compliance:
     """Compliance of every organization of the scope that was active during the year."""
-    orgs = fs.scoped(
-        PartyOrganization.objects.filter(founded_on__lte=fs.as_of).exclude(dissolved_on__lt=fs.year_start)
-    ).order_by("park__sort_order", "park__code", "name")
-    held: dict[tuple[int, str], list[datetime.date]] = {}
+    orgs = year_organizations(fs)
+    # Activities per organization, kind and month: every period is a month or a quarter of the year.
+    held: Counter = Counter()
     for row in activities(fs):
         if row.organization_id is not None:
-            held.setdefault((row.organization_id, row.kind), []).append(row.held_on)
+            held[(row.organization_id, row.kind, row.held_on.month)] += 1
 
     def count(org_id, kind, period: Period) -> int:
-        return sum(1 for day in held.get((org_id, kind), ()) if period.first <= day <= period.last)
+        return sum(held[(org_id, kind, month)] for month in range(period.first.month, period.last.month + 1))
 
-    ended_months = [p for p in months(fs.year) if p.last <= fs.as_of]
+    year_months = months(fs.year)
+    ended_months = [p for p in year_months if p.last <= fs.as_of]
     ended_quarters = [p for p in quarters(fs.year) if p.last <= fs.as_of]
     result = []
     for org in orgs:
         record = OrganizationCompliance(org)
-        for index, month in enumerate(months(fs.year), start=1):
+        for index, month in enumerate(year_months, start=1):
             if month.first > fs.as_of:
                 break
             record.counts[index] = Counter(
@@ -132,7 +147,7 @@ def compliance(fs) -> Compliance:
                 record.met += 1
             else:
                 record.missing.append((period.label, kind))
-        for index, month in enumerate(months(fs.year), start=1):
+        for index, month in enumerate(year_months, start=1):
             if month in ended_months and _active(org, month):
                 record.required_months.add(index)
                 record.theme_days_required += 1

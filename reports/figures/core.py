@@ -185,6 +185,8 @@ class FigureSet(Mapping):
     park: Any
     year: int
     today: datetime.date | None = None
+    #: A wider set (e.g. the county's) whose base data this set filters instead of querying again.
+    source: FigureSet | None = field(default=None, repr=False)
     _figures: dict[str, Figure] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -198,6 +200,39 @@ class FigureSet(Mapping):
     def park_ids(self) -> frozenset[int] | None:
         """Ids of the parks in scope, or None for the whole county."""
         return None if self.park is None else self.park.descendant_ids()
+
+    def split(self, parks) -> dict[int, FigureSet]:
+        """One set per park of ``parks`` (each with its sub-parks), built from this set's base data.
+
+        The parks' trees are read in one query and the base data this set has
+        read is filtered by park instead of being queried again, so the sets
+        of many parks cost as many queries as this one. Base data without a
+        park to filter by is read by each set on its own (same result, more
+        queries). Every park must lie in this set's scope.
+        """
+        from organizations.models import Park
+
+        children: dict[int | None, list[int]] = {}
+        for pk, parent_id in Park.objects.values_list("pk", "parent_id"):
+            children.setdefault(parent_id, []).append(pk)
+
+        def tree(root: int) -> frozenset[int]:
+            found, frontier = {root}, [root]
+            while frontier:
+                below = children.get(frontier.pop(), [])
+                frontier.extend(pk for pk in below if pk not in found)
+                found.update(below)
+            return frozenset(found)
+
+        sets = {}
+        for park in parks:
+            ids = tree(park.pk)
+            if self.park_ids is not None and not ids <= self.park_ids:
+                raise ValueError(f"park {park.pk} lies outside this figure set's scope")
+            child = FigureSet(park=park, year=self.year, today=self.today, source=self)
+            child.__dict__["park_ids"] = ids
+            sets[park.pk] = child
+        return sets
 
     def in_scope(self, park_id: int | None) -> bool:
         return self.park_ids is None or park_id in self.park_ids

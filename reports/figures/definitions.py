@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import math
 from collections import Counter
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Applicant, Commendation, CommendationKind, DevelopmentQuota, MemberCategory, MemberStatus
+from members.models import Applicant, Commendation, CommendationKind, MemberCategory, MemberStatus
 from members.models.development import Stage
 from organizations.models import (
     INFRASTRUCTURE_CATEGORIES,
@@ -312,18 +313,17 @@ def quotas(fs) -> dict[int, int]:
     """The scope's development quota by year (the parks' quotas added up)."""
     key = "_quotas"
     if key not in fs.__dict__:
-        rows = fs.scoped(DevelopmentQuota.objects.filter(year__lte=fs.year)).values_list("year", "quota")
         totals: Counter = Counter()
-        for year, quota in rows:
-            totals[year] += quota
+        for row in base.development_quotas(fs):
+            totals[row.year] += row.quota
         fs.__dict__[key] = dict(totals)
     return fs.__dict__[key]
 
 
 @figure("development_quota", _("Development quota"), PEOPLE, G_MEMBERS, "members.DevelopmentQuota")
 def development_quota(fs):
-    qs = fs.scoped(DevelopmentQuota.objects.filter(year=fs.year))
-    return quotas(fs).get(fs.year), qs.values_list("pk", flat=True)
+    chosen = [row.pk for row in base.development_quotas(fs) if row.year == fs.year]
+    return quotas(fs).get(fs.year), chosen
 
 
 def missed_years(fs) -> list[int]:
@@ -336,6 +336,26 @@ def missed_years(fs) -> list[int]:
         years.append(year)
         year -= 1
     return years
+
+
+def quota_pace(fs) -> float:
+    """The share of the year elapsed by the as-of date (days), against which admissions are paced."""
+    days = (datetime.date(fs.year, 12, 31) - fs.year_start).days + 1
+    return ((fs.as_of - fs.year_start).days + 1) / days
+
+
+@figure("quota_behind_pace", _("Admissions behind the quota's pace"), PEOPLE, G_MEMBERS, APPLICANT)
+def quota_behind_pace(fs):
+    """How many admissions the scope lacks against quota × elapsed share of the year (0 when on pace).
+
+    None when the scope has no quota for the year. The records are the year's admissions so far.
+    """
+    quota = quotas(fs).get(fs.year)
+    rows = admitted_in(fs, fs.year)
+    if not quota:
+        return None, pks(rows)
+    expected = math.floor(quota * quota_pace(fs))
+    return max(expected - len(rows), 0), pks(rows)
 
 
 @figure("quota_missed_years", _("Consecutive years the quota was missed"), YEARS, G_MEMBERS)
