@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
@@ -140,6 +141,8 @@ class CountWidget(widgets.IntegerWidget):
             except InvalidOperation:
                 raise ValueError(_("Enter a whole number.")) from None
         if isinstance(value, float | Decimal):
+            if not Decimal(str(value)).is_finite():  # inf, NaN: from a text cell or a float cell
+                raise ValueError(_("Enter a whole number."))
             if not Decimal(str(value)) == Decimal(str(value)).to_integral_value():
                 raise ValueError(_("Enter a whole number."))
             value = int(value)
@@ -173,6 +176,8 @@ class ExcelDateWidget(widgets.DateWidget):
         if isinstance(value, bool):
             raise ValueError(self.message())
         if isinstance(value, int | float):
+            if isinstance(value, float) and not math.isfinite(value):
+                raise ValueError(self.message())
             number = int(value)
             if number != value:
                 raise ValueError(self.message())
