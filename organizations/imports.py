@@ -28,6 +28,7 @@ from parkparty.imports import (
     RowError,
     YesNoWidget,
     create_with_history,
+    matching,
     new_record,
     normalize_header,
     relate,
@@ -256,10 +257,7 @@ class EnterpriseImportSpec(ImportSpec):
         organizations_by_id = {o.pk: o for o in organizations}
         instructors_by_name = _names(Instructor.objects.filter(park_id__in=park_ids))
         keys = [row.values["uscc"] for row in rows if not row.failed and row.values.get("uscc")]
-        existing = {}
-        for start in range(0, len(keys), 5000):
-            for enterprise in Enterprise.objects.filter(uscc__in=keys[start : start + 5000]):
-                existing[enterprise.uscc] = enterprise
+        existing = {enterprise.uscc: enterprise for enterprise in matching(Enterprise.objects.all(), "uscc", keys)}
         referenced_parks = {normalize_header(row.values["park"]) for row in rows if row.values.get("park")} - set(
             park_lookup
         )

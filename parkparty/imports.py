@@ -546,6 +546,30 @@ def relate(instance, name: str, value) -> None:
     state.fields_cache[cache_name] = value
 
 
+def matching(queryset, name: str, values: list):
+    """``queryset.filter(<name>__in=values)``, in as few queries as the database allows.
+
+    PostgreSQL: one query with the values as one array parameter (a list of
+    thousands of placeholders costs more to build and to plan than the
+    lookup itself). Elsewhere: chunks of 5000 placeholders.
+    """
+    from django.db import connections
+    from django.db.models.expressions import RawSQL
+
+    connection = connections[queryset.db]
+    if not values:
+        return
+    if connection.vendor == "postgresql":
+        db_type = queryset.model._meta.get_field(name).db_type(connection)
+        # The type comes from the model and the values are one parameter.
+        array = RawSQL(f"SELECT unnest(%s::{db_type}[])", [list(values)])  # noqa: S611
+        yield from queryset.filter(**{f"{name}__in": array})
+        return
+    values = list(values)
+    for start in range(0, len(values), 5000):
+        yield from queryset.filter(**{f"{name}__in": values[start : start + 5000]})
+
+
 # --------------------------------------------------------------------------- specs
 
 
