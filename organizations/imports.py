@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime
 import functools
+import operator
 import re
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from parkparty.imports import (
     CodeWidget,
     CountWidget,
     ExcelDateWidget,
+    FieldChecker,
     ImportColumn,
     ImportSpec,
     ParsedRow,
@@ -27,7 +28,10 @@ from parkparty.imports import (
     RowError,
     YesNoWidget,
     create_with_history,
+    matching,
+    new_record,
     normalize_header,
+    relate,
 )
 from parkparty.services import as_history_datetime as _as_history_datetime
 from parkparty.validators import validate_uscc
@@ -108,8 +112,12 @@ def uscc_is_valid(code: str) -> bool:
     """The rules of ``stdnum.cn.uscc.validate`` for an already compact code, in one pass (runs per row)."""
     if not USCC_SHAPE.match(code):
         return False
-    total = sum(USCC_VALUES[c] * w for c, w in zip(code, USCC_WEIGHTS, strict=False))
+    total = sum(map(operator.mul, map(USCC_VALUES.__getitem__, code[:17]), USCC_WEIGHTS))
     return code[-1] == USCC_ALPHABET[(31 - total) % 31]
+
+
+#: ``Enterprise.clean_fields`` without its credit-code normalization (the widget did it), cheaper per row.
+ENTERPRISE_FIELDS = FieldChecker(Enterprise)
 
 
 class EnterpriseResource(resources.Resource):
@@ -200,6 +208,28 @@ class EnterpriseResource(resources.Resource):
         model = Enterprise
 
 
+@functools.cache
+def _plain_fields() -> tuple[tuple[str, bool], ...]:
+    """The plain fields a survey row sets, each with whether it stores NULL (else a blank is "")."""
+    names = (
+        "name",
+        "industry",
+        "founded_on",
+        "employees",
+        "surveyed_members",
+        "investor_name",
+        "investor_phone",
+        "surveyed_on",
+        "notes",
+    )
+    return tuple((name, Enterprise._meta.get_field(name).null) for name in names)
+
+
+def _attributes(enterprise) -> dict:
+    """Every stored column of ``enterprise``, by attname (to copy it)."""
+    return {f.attname: getattr(enterprise, f.attname) for f in Enterprise._meta.concrete_fields}
+
+
 def _names(records) -> dict[str, list]:
     found = defaultdict(list)
     for record in records:
@@ -227,10 +257,7 @@ class EnterpriseImportSpec(ImportSpec):
         organizations_by_id = {o.pk: o for o in organizations}
         instructors_by_name = _names(Instructor.objects.filter(park_id__in=park_ids))
         keys = [row.values["uscc"] for row in rows if not row.failed and row.values.get("uscc")]
-        existing = {}
-        for start in range(0, len(keys), 5000):
-            for enterprise in Enterprise.objects.filter(uscc__in=keys[start : start + 5000]):
-                existing[enterprise.uscc] = enterprise
+        existing = {enterprise.uscc: enterprise for enterprise in matching(Enterprise.objects.all(), "uscc", keys)}
         referenced_parks = {normalize_header(row.values["park"]) for row in rows if row.values.get("park")} - set(
             park_lookup
         )
@@ -328,9 +355,7 @@ class EnterpriseImportSpec(ImportSpec):
             surveyed_on = values.get("surveyed_on")
             if stored is not None and stored.surveyed_on and surveyed_on and surveyed_on < stored.surveyed_on:
                 # An older survey than the one on record: keep it as a dated snapshot only.
-                snapshot = Enterprise(
-                    **{f.attname: getattr(stored, f.attname) for f in Enterprise._meta.concrete_fields}
-                )
+                snapshot = new_record(Enterprise, **_attributes(stored))
                 self._apply(snapshot, values, target_park, organization, organization_given, instructor)
                 if not self._validate(snapshot, row, errors, organizations_by_id):
                     continue
@@ -338,11 +363,9 @@ class EnterpriseImportSpec(ImportSpec):
                 continue
 
             if stored is None:
-                enterprise = Enterprise(uscc=uscc, park=target_park)
+                enterprise = new_record(Enterprise, uscc=uscc)  # _apply sets the park
             else:
-                enterprise = Enterprise(
-                    **{f.attname: getattr(stored, f.attname) for f in Enterprise._meta.concrete_fields}
-                )
+                enterprise = new_record(Enterprise, **_attributes(stored))
                 enterprise._state.adding = False
             self._apply(enterprise, values, target_park, organization, organization_given, instructor)
             if not self._validate(enterprise, row, errors, organizations_by_id):
@@ -373,22 +396,11 @@ class EnterpriseImportSpec(ImportSpec):
 
     @staticmethod
     def _apply(enterprise, values, target_park, organization, organization_given, instructor) -> None:
-        enterprise.park = target_park
-        for name in (
-            "name",
-            "industry",
-            "founded_on",
-            "employees",
-            "surveyed_members",
-            "investor_name",
-            "investor_phone",
-            "surveyed_on",
-            "notes",
-        ):
+        relate(enterprise, "park", target_park)
+        for name, null in _plain_fields():
             if name in values:
                 value = values[name]
-                field = Enterprise._meta.get_field(name)
-                if value is None and not field.null:
+                if value is None and not null:
                     value = ""
                 setattr(enterprise, name, value)
         for name in ("status", "investor_is_member"):
@@ -401,7 +413,7 @@ class EnterpriseImportSpec(ImportSpec):
         if not enterprise.investor_is_member:
             enterprise.investor_is_secretary = False
         if organization_given:
-            enterprise.organization = organization
+            relate(enterprise, "organization", organization)
         if "coverage_mode" in values and values["coverage_mode"] is not None:
             enterprise.coverage_mode = values["coverage_mode"]
         elif organization_given and organization is None:
@@ -415,19 +427,21 @@ class EnterpriseImportSpec(ImportSpec):
         elif enterprise.surveyed_members is not None:
             enterprise.no_organization_reason = no_organization_reason_for(enterprise.surveyed_members)
         if "instructor" in values:
-            enterprise.instructor = instructor
+            relate(enterprise, "instructor", instructor)
 
-    def _skip_clean(self, present: set[str]) -> list[str]:
+    def _field_checks(self, present) -> tuple:
+        """The ``clean_fields`` checks for a row that set the fields ``present`` (worked out once per set)."""
         key = frozenset(present)
-        cache = self.__dict__.setdefault("_skip_cache", {})
+        cache = self.__dict__.setdefault("_checks_cache", {})
         if key not in cache:
-            checked = (present | {"status", "deregistered_on", "coverage_mode", "no_organization_reason"}) - {"uscc"}
-            cache[key] = [f.name for f in Enterprise._meta.concrete_fields if f.name not in checked] + SKIP_CLEAN
+            checked = (key | {"status", "deregistered_on", "coverage_mode", "no_organization_reason"}) - {"uscc"}
+            skipped = [f.name for f in Enterprise._meta.concrete_fields if f.name not in checked] + SKIP_CLEAN
+            cache[key] = ENTERPRISE_FIELDS.checks(skipped)
         return cache[key]
 
     def _validate(self, enterprise, row, errors, organizations_by_id) -> bool:
         if enterprise.organization_id and enterprise.organization_id in organizations_by_id:
-            enterprise.organization = organizations_by_id[enterprise.organization_id]
+            relate(enterprise, "organization", organizations_by_id[enterprise.organization_id])
         try:
             # The credit code was normalized by its widget: check it once, not three times as
             # Enterprise.clean_fields would; fields the sheet did not set keep their valid values.
@@ -438,7 +452,7 @@ class EnterpriseImportSpec(ImportSpec):
                 except ValidationError as exc:
                     errors_by_field["uscc"] = exc.error_list
             try:
-                models.Model.clean_fields(enterprise, exclude=self._skip_clean(set(row.values)))
+                ENTERPRISE_FIELDS.run(enterprise, self._field_checks(row.values))
             except ValidationError as exc:
                 errors_by_field.update(exc.error_dict)
             if errors_by_field:
@@ -531,7 +545,7 @@ class EnterpriseImportSpec(ImportSpec):
             if survey is not None and not _snapshot_differs(survey, source):
                 continue
             if survey is None:
-                survey = EnterpriseSurvey(enterprise_id=source.pk, surveyed_on=source.surveyed_on)
+                survey = new_record(EnterpriseSurvey, enterprise_id=source.pk, surveyed_on=source.surveyed_on)
                 target = new_surveys
             else:
                 survey.version += 1

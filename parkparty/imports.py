@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
@@ -22,7 +23,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, router, transaction
+from django.db.models.expressions import DatabaseDefault
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from import_export import widgets
@@ -140,6 +142,8 @@ class CountWidget(widgets.IntegerWidget):
             except InvalidOperation:
                 raise ValueError(_("Enter a whole number.")) from None
         if isinstance(value, float | Decimal):
+            if not Decimal(str(value)).is_finite():  # inf, NaN: from a text cell or a float cell
+                raise ValueError(_("Enter a whole number."))
             if not Decimal(str(value)) == Decimal(str(value)).to_integral_value():
                 raise ValueError(_("Enter a whole number."))
             value = int(value)
@@ -173,6 +177,8 @@ class ExcelDateWidget(widgets.DateWidget):
         if isinstance(value, bool):
             raise ValueError(self.message())
         if isinstance(value, int | float):
+            if isinstance(value, float) and not math.isfinite(value):
+                raise ValueError(self.message())
             number = int(value)
             if number != value:
                 raise ValueError(self.message())
@@ -285,6 +291,283 @@ class ImportColumn(Field):
         if hasattr(value, "_meta"):
             return getattr(value, "name", str(value))
         return value
+
+
+# --------------------------------------------------------------------------- model validation, per row
+
+
+def _fast_types() -> dict:
+    """``to_python`` of the field classes whose values the widgets produce → the one type it returns unchanged."""
+    from django.db import models
+
+    return {
+        models.CharField.to_python: str,
+        models.TextField.to_python: str,
+        models.IntegerField.to_python: int,
+        models.DateField.to_python: datetime.date,
+        models.BooleanField.to_python: bool,
+    }
+
+
+_TEXT_CHOICE_CLASSES: dict[type, bool] = {}
+
+
+def _is_text_choice_class(cls) -> bool:
+    """A ``TextChoices`` enumeration (what the choice widgets return): ``str`` members Django keeps as they are."""
+    known = _TEXT_CHOICE_CLASSES.get(cls)
+    if known is None:
+        from django.db.models import Choices
+
+        known = _TEXT_CHOICE_CLASSES[cls] = issubclass(cls, str) and issubclass(cls, Choices)
+    return known
+
+
+def _acceptor(exact_type, choices, max_length, min_value, max_value, validators) -> Callable[[Any], bool]:
+    """Whether ``field.clean`` passes a value of ``exact_type`` through unchanged and without error."""
+
+    def accept(value) -> bool:
+        if exact_type is str and not value:
+            return False  # blank: Django decides (the blank check, or none on a non-editable field)
+        if choices is not None and value not in choices:
+            return False
+        if max_length is not None and len(value) > max_length:
+            return False
+        if min_value is not None and value < min_value:
+            return False
+        if max_value is not None and value > max_value:
+            return False
+        for validator in validators:
+            try:
+                validator(value)
+            except ValidationError:
+                return False
+        return True
+
+    return accept
+
+
+class FieldChecker:
+    """``Model.clean_fields`` for one model, cheaper for the values the import widgets produce.
+
+    A value is accepted without ``field.clean`` only when ``field.clean``
+    would accept it and return it unchanged: its type is exactly the one the
+    field's ``to_python`` passes through (``str`` — or a ``TextChoices``
+    member — for text, ``int``, ``date``, ``bool``), it is not blank, it is
+    one of the choices, and it passes the field's validators (length and
+    range limits compared inline, any other validator called). Every other
+    value goes through ``field.clean`` itself, so each error — and its
+    message — is exactly Django's.
+    """
+
+    def __init__(self, model):
+        self.model = model
+        self._checks: dict[frozenset, tuple] = {}
+
+    def checks(self, exclude) -> tuple:
+        """The checks of every field but ``exclude``'s, worked out once per set of names."""
+        key = frozenset(exclude or ())
+        if key not in self._checks:
+            self._checks[key] = tuple(
+                self._compile(f) for f in self.model._meta.fields if f.name not in key and not f.generated
+            )
+        return self._checks[key]
+
+    @staticmethod
+    def _compile(f) -> tuple:
+        from django.core import validators as core
+        from django.db.models import Field as ModelField
+
+        exact_type = _fast_types().get(type(f).to_python)
+        if any(
+            getattr(type(f), name) is not getattr(ModelField, name) for name in ("clean", "validate", "run_validators")
+        ):
+            exact_type = None
+        choices = None
+        if f.choices is not None and f.editable and exact_type is not None:
+            keys = [key for key, _label in f.flatchoices]
+            if all(isinstance(key, exact_type) for key in keys):
+                choices = frozenset(keys)
+            else:
+                exact_type = None
+        max_length = min_value = max_value = None
+        others = []
+        for validator in f.validators:
+            limit = getattr(validator, "limit_value", None)
+            if type(validator) is core.MaxLengthValidator and isinstance(limit, int) and max_length is None:
+                max_length = limit
+            elif type(validator) is core.MinValueValidator and isinstance(limit, int) and min_value is None:
+                min_value = limit
+            elif type(validator) is core.MaxValueValidator and isinstance(limit, int) and max_value is None:
+                max_value = limit
+            else:
+                others.append(validator)
+        if exact_type is not int and (min_value is not None or max_value is not None):
+            exact_type = None  # a number limit on text or dates: leave it to Django
+        if exact_type is not str and max_length is not None:
+            exact_type = None
+        accept = _acceptor(exact_type, choices, max_length, min_value, max_value, tuple(others))
+        return (f.attname, f.name, f, f.blank, tuple(f.empty_values), exact_type, accept)
+
+    def clean_fields(self, instance, exclude=None) -> None:
+        """Exactly ``Model.clean_fields(instance, exclude)`` (without the model's own override)."""
+        self.run(instance, self.checks(exclude))
+
+    @staticmethod
+    def run(instance, checks: tuple) -> None:
+        """``clean_fields`` with the checks of :meth:`checks`."""
+        errors = {}
+        values = instance.__dict__
+        for attname, name, f, blank, empty_values, exact_type, accept in checks:
+            raw = values[attname] if attname in values else getattr(instance, attname)
+            if blank and raw in empty_values:
+                continue
+            if exact_type is not None:
+                kind = raw.__class__
+                if kind is exact_type:
+                    if accept(raw):
+                        continue
+                elif exact_type is str and _is_text_choice_class(kind) and accept(str.__str__(raw)):
+                    continue  # CharField.to_python keeps a TextChoices member as it is
+            if isinstance(raw, DatabaseDefault):
+                continue
+            try:
+                setattr(instance, attname, f.clean(raw, instance))
+            except ValidationError as exc:
+                errors[name] = exc.error_list
+        if errors:
+            raise ValidationError(errors)
+
+
+_BLANK_RECORDS: dict[type, tuple[dict, tuple, frozenset]] = {}
+
+
+def new_record(model, **values):
+    """``model(**values)`` for field values given by attname (``park_id``, not ``park``), made cheaply.
+
+    ``Model.__init__`` costs tens of microseconds a call; an import makes
+    one record per row. This copies the attributes of one ``model()`` made
+    on first use, calls callable defaults again for every record (as
+    ``__init__`` does), then sets ``values``. A model with ``pre_init`` or
+    ``post_init`` receivers is made by ``model(**values)``.
+    """
+    from django.db.models.base import ModelState
+    from django.db.models.signals import post_init, pre_init
+
+    blank = _BLANK_RECORDS.get(model)
+    if blank is None:
+        if pre_init.has_listeners(model) or post_init.has_listeners(model):
+            return model(**values)
+        template = model()
+        defaults = {key: value for key, value in template.__dict__.items() if key != "_state"}
+        fresh = tuple((f.attname, f) for f in model._meta.concrete_fields if f.has_default() and callable(f.default))
+        blank = _BLANK_RECORDS[model] = (defaults, fresh, frozenset(f.attname for f in model._meta.concrete_fields))
+    defaults, fresh, attnames = blank
+    if not values.keys() <= attnames:
+        raise TypeError(f"{model.__name__} has no fields {sorted(values.keys() - attnames)}")
+    record = model.__new__(model)
+    state = record.__dict__
+    state.update(defaults)
+    for attname, f in fresh:
+        state[attname] = f.get_default()
+    state.update(values)
+    record._state = ModelState()
+    return record
+
+
+_RELATIONS: dict[tuple[type, str], tuple | None] = {}
+
+
+def _relation(model, name: str) -> tuple | None:
+    """What :func:`relate` needs for ``model.name``; None when it must leave the work to the descriptor."""
+    key = (model, name)
+    if key not in _RELATIONS:
+        from django.db.models.fields.related_descriptors import (
+            ForeignKeyDeferredAttribute,
+            ForwardManyToOneDescriptor,
+        )
+
+        def descriptor(attribute):
+            return next((klass.__dict__[attribute] for klass in model.__mro__ if attribute in klass.__dict__), None)
+
+        found = None
+        field = model._meta.get_field(name)
+        if (
+            type(descriptor(name)) is ForwardManyToOneDescriptor
+            and type(descriptor(field.attname)) is ForeignKeyDeferredAttribute
+            and field.many_to_one
+            and field.remote_field.multiple
+            and len(field.related_fields) == 1
+        ):
+            _local, target = field.related_fields[0]
+            found = (
+                field.attname,
+                target.attname,
+                field.cache_name,
+                field.remote_field.model._meta.concrete_model,
+                field.remote_field.cache_name,
+            )
+        _RELATIONS[key] = found
+    return _RELATIONS[key]
+
+
+def relate(instance, name: str, value) -> None:
+    """``setattr(instance, name, value)`` for a foreign key, without the descriptor's cost per call.
+
+    It does what ``ForwardManyToOneDescriptor.__set__`` does with Django's
+    default routing (no ``DATABASE_ROUTERS``): both records on one database,
+    the id copied, the related record cached (the id's own descriptor would
+    only drop a cached record that is replaced here anyway). Anything else —
+    a router, a wrong type, records on two databases, another kind of
+    relation — is left to the descriptors themselves.
+    """
+    relation = _RELATIONS.get((instance.__class__, name)) or _relation(instance.__class__, name)
+    if relation is None or router.routers:
+        setattr(instance, name, value)
+        return
+    attname, target_attname, cache_name, target_model, reverse_cache_name = relation
+    state = instance._state
+    if value is None:
+        related = state.fields_cache.get(cache_name)
+        if related is not None:
+            related._state.fields_cache[reverse_cache_name] = None
+        instance.__dict__[attname] = None
+    else:
+        if not isinstance(value, target_model):
+            setattr(instance, name, value)  # the descriptor's own error
+            return
+        if state.db is None:
+            state.db = value._state.db or DEFAULT_DB_ALIAS
+        if value._state.db is None:
+            value._state.db = state.db
+        if value._state.db != state.db:
+            setattr(instance, name, value)  # the descriptor's own error
+            return
+        instance.__dict__[attname] = getattr(value, target_attname)
+    state.fields_cache[cache_name] = value
+
+
+def matching(queryset, name: str, values: list):
+    """``queryset.filter(<name>__in=values)``, in as few queries as the database allows.
+
+    PostgreSQL: one query with the values as one array parameter (a list of
+    thousands of placeholders costs more to build and to plan than the
+    lookup itself). Elsewhere: chunks of 5000 placeholders.
+    """
+    from django.db import connections
+    from django.db.models.expressions import RawSQL
+
+    connection = connections[queryset.db]
+    if not values:
+        return
+    if connection.vendor == "postgresql":
+        db_type = queryset.model._meta.get_field(name).db_type(connection)
+        # The type comes from the model and the values are one parameter.
+        array = RawSQL(f"SELECT unnest(%s::{db_type}[])", [list(values)])  # noqa: S611
+        yield from queryset.filter(**{f"{name}__in": array})
+        return
+    values = list(values)
+    for start in range(0, len(values), 5000):
+        yield from queryset.filter(**{f"{name}__in": values[start : start + 5000]})
 
 
 # --------------------------------------------------------------------------- specs
@@ -452,20 +735,42 @@ def _match_headers(spec: ImportSpec, header: list[str], result: ImportResult) ->
     return found
 
 
+#: Cleaned cells remembered per column (a sheet repeats its dates, choices and names); beyond this, no more.
+CLEANED_CELLS_REMEMBERED = 4096
+_NOT_CLEANED = object()
+
+
 def _parse_rows(spec, rows, columns: dict[int, ImportColumn], errors: list[RowError]) -> list[ParsedRow]:
+    """Clean every cell with its column's widget; rows with a bad cell or a repeated key are marked failed.
+
+    A widget's ``clean`` depends on the cell value alone, so a value of the
+    same type seen before in the column takes the remembered result (only
+    successes are remembered; every error is produced afresh, in the
+    current language).
+    """
     parsed = []
     key_seen: dict[str, int] = {}
+    plan = [(index, column, column.widget.clean, {}) for index, column in columns.items()]
     for number, cells in rows:
         row = ParsedRow(number, {})
-        for index, column in columns.items():
-            value = cells[index] if index < len(cells) else ""
+        width = len(cells)
+        for index, column, clean, remembered in plan:
+            value = cells[index] if index < width else ""
+            memo_key = (value.__class__, value)
             try:
-                cleaned = column.widget.clean(value)
-            except (ValueError, TypeError, ValidationError) as exc:
-                message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-                errors.append(RowError(number, column.column_name, message))
-                row.failed = True
-                continue
+                cleaned = remembered.get(memo_key, _NOT_CLEANED)
+            except TypeError:  # not hashable (calamine gives none such): never remembered
+                cleaned, memo_key = _NOT_CLEANED, None
+            if cleaned is _NOT_CLEANED:
+                try:
+                    cleaned = clean(value)
+                except (ValueError, TypeError, ValidationError) as exc:
+                    message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+                    errors.append(RowError(number, column.column_name, message))
+                    row.failed = True
+                    continue
+                if memo_key is not None and len(remembered) < CLEANED_CELLS_REMEMBERED:
+                    remembered[memo_key] = cleaned
             if column.value_required and (cleaned is None or cleaned == ""):
                 errors.append(RowError(number, column.column_name, _("This column must be filled in.")))
                 row.failed = True
@@ -853,20 +1158,36 @@ def create_with_history(model, objects: list, *, user) -> None:
     _insert_rows(history, history_fields + extra, history_rows)
 
 
-def _encode_copy(values: list) -> list[str]:
-    """Values in PostgreSQL's COPY text format (one tight loop: this runs for every cell written)."""
+def _encode_copy(values, encoded: dict) -> list[str]:
+    """Values in PostgreSQL's COPY text format (one tight loop: this runs for every cell written).
+
+    ``encoded`` remembers the text of dates, choices and datetime objects, which repeat from row to row.
+    """
     out = []
     append = out.append
+    special = _COPY_SPECIAL.search
     for value in values:
         kind = value.__class__
         if value is None:
             append("\\N")
         elif kind is str:
-            append(_copy_text(value) if _COPY_SPECIAL.search(value) else value)
+            append(_copy_text(value) if special(value) else value)
         elif kind is int:
             append(str(value))
         elif kind is bool:
             append("t" if value else "f")
+        elif kind is datetime.date or isinstance(value, str):  # equal values, equal text (not so for Decimal)
+            key = (kind, value)
+            text = encoded.get(key)
+            if text is None:
+                text = encoded[key] = _copy_text(value)
+            append(text)
+        elif kind is datetime.datetime:  # the same object (``now``, a survey day's time): the same text
+            key = id(value)
+            seen = encoded.get(key)
+            if seen is None or seen[0] is not value:
+                seen = encoded[key] = (value, _copy_text(value))
+            append(seen[1])
         else:
             append(_copy_text(value))
     return out
@@ -890,23 +1211,25 @@ def _copy_with_history(model, objects, fields, history, history_fields, extra, u
         position = {name: index for index, name in enumerate([pk.attname, *attnames])}
         picks = [position[f.attname] for f in history_fields]
         user_text = "\\N" if user_id is None else str(user_id)
-        main, log = io.StringIO(), io.StringIO()
+        alias = connection.alias
+        main, log = [], []
+        remembered: dict = {}
         for obj, pk_value in zip(objects, ids, strict=True):
             obj.pk = pk_value
-            obj._state.adding = False
-            obj._state.db = connection.alias
-            encoded = _encode_copy([pk_value, *(getattr(obj, name) for name in attnames)])
-            main.write("\t".join(encoded))
-            main.write("\n")
+            state = obj._state
+            state.adding = False
+            state.db = alias
+            encoded = _encode_copy([pk_value, *(getattr(obj, name) for name in attnames)], remembered)
+            main.append("\t".join(encoded))
             when = getattr(obj, "_history_date", None) or now
             reason = getattr(obj, "_change_reason", None)
-            tail = [when.isoformat(), "\\N" if reason is None else _copy_text(reason), "+", user_text]
-            log.write("\t".join([encoded[i] for i in picks] + tail))
-            log.write("\n")
-        for table_model, columns, buffer in (
+            tail = [*_encode_copy([when], remembered), "\\N" if reason is None else _copy_text(reason), "+", user_text]
+            log.append("\t".join([encoded[i] for i in picks] + tail))
+        for table_model, columns, lines in (
             (model, [pk, *fields], main),
             (history, history_fields + extra, log),
         ):
-            buffer.seek(0)
+            lines.append("")  # the last line ends with a newline too
+            buffer = io.StringIO("\n".join(lines))
             names = ", ".join(quote(f.column) for f in columns)
             cursor.cursor.copy_expert(f"COPY {quote(table_model._meta.db_table)} ({names}) FROM STDIN", buffer)

@@ -219,9 +219,10 @@ def read_rows(path, *, progress: Callable[[int], None] | None = None) -> tuple[l
     # ``to_python(skip_empty_area=False)`` starts at A1.
     header = [_header_text(value) for value in (raw[0] if raw else [])]
     rows = []
+    datetime_class = datetime.datetime
     for index, values in enumerate(raw[1:], start=2):
-        cells = [_cell(value) for value in values]
-        if all(_blank(value) for value in cells):
+        cells = [_cell(value) if isinstance(value, datetime_class) else value for value in values]
+        if not any(value.strip() if value.__class__ is str else not _blank(value) for value in cells):
             continue
         rows.append((index, cells))
         if len(rows) > MAX_ROWS:
