@@ -30,7 +30,8 @@
       return base;
     }
     var isRate = chart.unit === "rate";
-    var category = { type: "category", data: chart.categories, axisLabel: { fontSize: 11, interval: 0, hideOverlap: true } };
+    var category = { type: "category", data: chart.categories, inverse: !!chart.horizontal,
+      axisLabel: { fontSize: 11, interval: 0, hideOverlap: true } };
     var value = { type: "value", axisLabel: { formatter: isRate ? "{value}%" : "{value}" } };
     base.xAxis = chart.horizontal ? value : category;
     base.yAxis = chart.horizontal ? category : [value];
