@@ -67,6 +67,11 @@ def pks(rows) -> list:
     return [row.pk for row in rows]
 
 
+def counted(rows) -> tuple[int, list]:
+    """A count figure's value and records: how many rows, and which."""
+    return len(rows), pks(rows)
+
+
 # Enterprises -----------------------------------------------------------------
 
 
@@ -99,13 +104,13 @@ def with_org(fs) -> list:
 @figure("enterprises_total", _("Enterprises in total"), ENTERPRISES, G_ENTERPRISES, ENTERPRISE)
 def enterprises_total(fs):
     rows = base.enterprises(fs)
-    return len(rows), pks(rows)
+    return counted(rows)
 
 
 def _by_status(status):
     def compute(fs):
         rows = [e for e in base.enterprises(fs) if e.status == status]
-        return len(rows), pks(rows)
+        return counted(rows)
 
     return compute
 
@@ -130,13 +135,13 @@ def enterprises_surveyed(fs):
 @figure("enterprises_with_org", _("Enterprises with a Party organization"), ENTERPRISES, G_ENTERPRISES, ENTERPRISE)
 def enterprises_with_org(fs):
     rows = with_org(fs)
-    return len(rows), pks(rows)
+    return counted(rows)
 
 
 def _coverage_part(part):
     def compute(fs):
         rows = coverage(fs)[part]
-        return len(rows), pks(rows)
+        return counted(rows)
 
     return compute
 
@@ -219,7 +224,7 @@ def orgs_forming(fs):
 def orgs_forming_enterprises(fs):
     forming = base.forming_organizations(fs)
     rows = [e for e in base.enterprises(fs) if e.organization_id in forming]
-    return len(rows), pks(rows)
+    return counted(rows)
 
 
 @figure("orgs_forming_joint", _("Joint organizations being formed"), ORGANIZATIONS, G_ORGANIZATIONS, ORGANIZATION)
@@ -256,7 +261,7 @@ def elections_due_orgs(fs) -> list:
 @figure("elections_due", _("Organizations due for a term election"), ORGANIZATIONS, G_ORGANIZATIONS, ORGANIZATION)
 def elections_due(fs):
     rows = elections_due_orgs(fs)
-    return len(rows), pks(rows)
+    return counted(rows)
 
 
 # Members and development -----------------------------------------------------
@@ -265,25 +270,25 @@ def elections_due(fs):
 @figure("members_total", _("Party members in total"), PEOPLE, G_MEMBERS, MEMBER)
 def members_total(fs):
     rows = base.members(fs)
-    return len(rows), pks(rows)
+    return counted(rows)
 
 
 @figure("members_full", _("Full members"), PEOPLE, G_MEMBERS, MEMBER)
 def members_full(fs):
     rows = [m for m in base.members(fs) if m.category == MemberCategory.FULL]
-    return len(rows), pks(rows)
+    return counted(rows)
 
 
 @figure("members_probationary", _("Probationary members"), PEOPLE, G_MEMBERS, MEMBER)
 def members_probationary(fs):
     rows = [m for m in base.members(fs) if m.category == MemberCategory.PROBATIONARY]
-    return len(rows), pks(rows)
+    return counted(rows)
 
 
 @figure("members_mobile", _("Mobile members"), PEOPLE, G_MEMBERS, MEMBER)
 def members_mobile(fs):
     rows = [m for m in base.members(fs) if m.status == MemberStatus.MOBILE]
-    return len(rows), pks(rows)
+    return counted(rows)
 
 
 def admitted_in(fs, year: int) -> list[Applicant]:
@@ -294,19 +299,19 @@ def admitted_in(fs, year: int) -> list[Applicant]:
 @figure("members_admitted", _("Members admitted this year"), PEOPLE, G_MEMBERS, APPLICANT)
 def members_admitted(fs):
     rows = admitted_in(fs, fs.year)
-    return len(rows), pks(rows)
+    return counted(rows)
 
 
 @figure("members_admitted_y1", _("Members admitted the year before"), PEOPLE, G_MEMBERS, APPLICANT)
 def members_admitted_y1(fs):
     rows = admitted_in(fs, fs.year - 1)
-    return len(rows), pks(rows)
+    return counted(rows)
 
 
 @figure("members_admitted_y2", _("Members admitted two years before"), PEOPLE, G_MEMBERS, APPLICANT)
 def members_admitted_y2(fs):
     rows = admitted_in(fs, fs.year - 2)
-    return len(rows), pks(rows)
+    return counted(rows)
 
 
 def quotas(fs) -> dict[int, int]:
@@ -366,7 +371,7 @@ def quota_missed_years(fs):
 def _at_stage(stage):
     def compute(fs):
         rows = [a for a in base.applicants(fs) if a.stage_on(fs.as_of) == stage]
-        return len(rows), pks(rows)
+        return counted(rows)
 
     return compute
 
@@ -379,7 +384,7 @@ figure("candidates", _("Candidates for membership"), PEOPLE, G_MEMBERS, APPLICAN
 @figure("dossiers_submitted", _("Candidate dossiers submitted"), ITEMS, G_MEMBERS, APPLICANT)
 def dossiers_submitted(fs):
     rows = [a for a in base.applicants(fs) if fs.in_year(a.dossier_submitted_on)]
-    return len(rows), pks(rows)
+    return counted(rows)
 
 
 @figure("pioneer_posts", _("Pioneer and model posts"), POSTS, G_MEMBERS, "members.PioneerPost")
@@ -426,7 +431,7 @@ def _activities(kind, **conditions):
 def _count_of(select):
     def compute(fs):
         rows = select(fs)
-        return len(rows), pks(rows)
+        return counted(rows)
 
     return compute
 
@@ -540,7 +545,7 @@ def idle_organizations(fs, days: int = 90) -> list:
 @figure("orgs_idle_90_days", _("Organizations with no activity in 90 days"), ORGANIZATIONS, G_ACTIVITIES, ORGANIZATION)
 def orgs_idle_90_days(fs):
     rows = idle_organizations(fs)
-    return len(rows), pks(rows)
+    return counted(rows)
 
 
 # Service requests ------------------------------------------------------------
@@ -549,13 +554,13 @@ def orgs_idle_90_days(fs):
 @figure("requests_received", _("Service requests received"), ITEMS, G_REQUESTS, REQUEST)
 def requests_received(fs):
     rows = base.requests_of_year(fs)
-    return len(rows), pks(rows)
+    return counted(rows)
 
 
 @figure("requests_closed", _("Service requests closed"), ITEMS, G_REQUESTS, REQUEST)
 def requests_closed(fs):
     rows = [r for r in base.requests_of_year(fs) if r.closed]
-    return len(rows), pks(rows)
+    return counted(rows)
 
 
 @figure("requests_closure_rate", _("Request closure rate"), RATE, G_REQUESTS, REQUEST)
@@ -572,13 +577,13 @@ def overdue_requests(fs) -> list:
 @figure("requests_overdue", _("Requests overdue"), ITEMS, G_REQUESTS, REQUEST)
 def requests_overdue(fs):
     rows = overdue_requests(fs)
-    return len(rows), pks(rows)
+    return counted(rows)
 
 
 def _requests_of(category):
     def compute(fs):
         rows = [r for r in base.requests_of_year(fs) if r.category == category]
-        return len(rows), pks(rows)
+        return counted(rows)
 
     return compute
 
@@ -597,7 +602,7 @@ def _closed_of(*categories):
 @figure("infrastructure_solved", _("Infrastructure problems solved"), ITEMS, G_REQUESTS, REQUEST)
 def infrastructure_solved(fs):
     rows = _closed_of(*INFRASTRUCTURE_CATEGORIES)(fs)
-    return len(rows), pks(rows)
+    return counted(rows)
 
 
 @figure("talent_flats", _("Talent flats provided"), FLATS, G_REQUESTS, REQUEST)
@@ -663,7 +668,7 @@ def secretary_allowance_total(fs):
 @figure("performance_awards", _("Performance awards to secretaries"), PEOPLE, G_SUPPORT, FUNDING)
 def performance_awards(fs):
     rows = _funding(fs, FundingKind.PERFORMANCE_AWARD)
-    return len(rows), pks(rows)
+    return counted(rows)
 
 
 @figure("performance_award_range", _("Performance award range"), RANGE, G_SUPPORT, FUNDING)
@@ -692,7 +697,7 @@ def late_receipts(fs) -> list:
 @figure("receipts_late", _("Notices received late"), ITEMS, G_SUPPORT, RECEIPT)
 def receipts_late(fs):
     rows = late_receipts(fs)
-    return len(rows), pks(rows)
+    return counted(rows)
 
 
 @figure("dues_collection_rate", _("Dues collection rate"), RATE, G_SUPPORT, "members.DuesPayment")
@@ -757,4 +762,4 @@ def probationary_overdue(fs) -> list:
 @figure("probationary_overdue", _("Probationary members past one year"), PEOPLE, G_MEMBERS, MEMBER)
 def probationary_overdue_figure(fs):
     rows = probationary_overdue(fs)
-    return len(rows), pks(rows)
+    return counted(rows)
