@@ -21,7 +21,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from jinja2.exceptions import SecurityError
 
-from reports import outline
+from reports import docx_templates, outline
 from reports.docx_templates import (
     FONT_BODY,
     FONT_HEADING1,
@@ -471,3 +471,16 @@ def test_sample_report_converts_to_pdf(tmp_path):
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF")
     assert len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", data)) >= 1
+
+
+@pytest.mark.parametrize("kind", outline.KINDS)
+def test_3hao_characters_are_condensed_to_fit_one_grid_cell(kind):
+    """A 3号 character advances at most the grid pitch, so LibreOffice does not give it two cells."""
+    document = docx.Document(io.BytesIO(default_template(kind)))
+    width_pt = docx_templates.text_area_twips()[0] / 20
+    pitch = width_pt / docx_templates.CHARS_PER_LINE
+    for name in (docx_templates.STYLE_NAMES[outline.BODY], docx_templates.STYLE_NAMES[outline.HEADING1]):
+        rpr = document.styles[name].element.rPr
+        spacing = rpr.find(qn("w:spacing"))
+        assert spacing is not None, name
+        assert 16 + int(spacing.get(qn("w:val"))) / 20 <= pitch, name
