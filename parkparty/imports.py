@@ -1052,12 +1052,25 @@ def _adapter(field, connection):
     ops = connection.ops
     kind = field.get_internal_type()
     if kind == "DateTimeField":
-        return ops.adapt_datetimefield_value
+        return _remembering(ops.adapt_datetimefield_value)
     if kind == "DateField":
-        return ops.adapt_datefield_value
+        return _remembering(ops.adapt_datefield_value)
     if kind == "DecimalField":
         return lambda value: ops.adapt_decimalfield_value(value, field.max_digits, field.decimal_places)
     return None
+
+
+def _remembering(adapt):
+    """``adapt``, done once per object: ``now`` and each survey day are the same objects on every row."""
+    seen: dict[int, tuple] = {}
+
+    def adapted(value):
+        hit = seen.get(id(value))
+        if hit is None or hit[0] is not value:
+            hit = seen[id(value)] = (value, adapt(value))
+        return hit[1]
+
+    return adapted
 
 
 _COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
