@@ -16,6 +16,7 @@ import datetime
 import gc
 import hashlib
 import math
+import operator
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
@@ -1290,6 +1291,8 @@ def _copy_with_history(model, objects, fields, history, history_fields, extra, u
         alias = connection.alias
         log = []
         remembered: dict = {}
+        getter = operator.attrgetter(*attnames)
+        values_of = getter if len(attnames) > 1 else lambda obj: (getter(obj),)
 
         def records():
             for obj, pk_value in zip(objects, ids, strict=True):
@@ -1297,7 +1300,7 @@ def _copy_with_history(model, objects, fields, history, history_fields, extra, u
                 state = obj._state
                 state.adding = False
                 state.db = alias
-                encoded = _encode_copy([pk_value, *(getattr(obj, name) for name in attnames)], remembered)
+                encoded = _encode_copy((pk_value, *values_of(obj)), remembered)
                 when = getattr(obj, "_history_date", None) or now
                 reason = getattr(obj, "_change_reason", None)
                 tail = [
