@@ -246,6 +246,7 @@ class EnterpriseImportSpec(ImportSpec):
 
     def plan(self, rows: list[ParsedRow], *, park, park_ids, errors: list[RowError]) -> Plan:
         plan = Plan()
+        header_key = functools.lru_cache(maxsize=4096)(normalize_header)  # names repeat from row to row
         parks = list(Park.objects.filter(pk__in=park_ids))
         parks_by_id = {p.pk: p for p in parks}
         park_lookup = {}
@@ -293,10 +294,10 @@ class EnterpriseImportSpec(ImportSpec):
                 target_park = parks_by_id.get(stored.park_id, park)
             if values.get("park"):
                 text = values["park"]
-                found = park_lookup.get(normalize_header(text)) or park_lookup.get(normalize_header(text).upper())
+                found = park_lookup.get(header_key(text)) or park_lookup.get(header_key(text).upper())
                 if found is not None:
                     target_park = found
-                elif normalize_header(text) in other_parks or normalize_header(text).upper() in other_parks:
+                elif header_key(text) in other_parks or header_key(text).upper() in other_parks:
                     fail(
                         "park",
                         _("“%(value)s” is not %(park)s or one of its sub-parks; you may import only into them.")
@@ -309,7 +310,7 @@ class EnterpriseImportSpec(ImportSpec):
             organization_given = "organization" in values
             if values.get("organization"):
                 text = values["organization"]
-                candidates = organizations_by_name.get(normalize_header(text), [])
+                candidates = organizations_by_name.get(header_key(text), [])
                 if len(candidates) > 1:
                     same_park = [o for o in candidates if o.park_id == target_park.pk]
                     candidates = same_park if len(same_park) == 1 else candidates
@@ -331,7 +332,7 @@ class EnterpriseImportSpec(ImportSpec):
             instructor = None
             if values.get("instructor"):
                 text = values["instructor"]
-                candidates = instructors_by_name.get(normalize_header(text), [])
+                candidates = instructors_by_name.get(header_key(text), [])
                 if not candidates:
                     fail(
                         "instructor",

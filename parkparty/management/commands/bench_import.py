@@ -9,6 +9,8 @@ survey with valid credit codes, then on the current database times
 
 Everything happens in a transaction that is rolled back at the end, so the
 database is left as it was (``--keep`` keeps the imported enterprises).
+``--profile N`` runs our preview and commit under cProfile and prints the N
+costliest functions by their own time (the timings are then inflated).
 """
 
 from __future__ import annotations
@@ -57,8 +59,16 @@ class Command(BaseCommand):
         parser.add_argument("--rows", type=int, default=10_000)
         parser.add_argument("--keep", action="store_true", help="keep the imported enterprises and the bench park")
         parser.add_argument("--skip-plain", action="store_true", help="do not run the (slow) plain ModelResource")
+        parser.add_argument(
+            "--profile", type=int, default=0, metavar="N", help="profile our import and print the N costliest functions"
+        )
 
-    def handle(self, *args, rows: int, keep: bool, skip_plain: bool, **options):
+    def handle(self, *args, rows: int, keep: bool, skip_plain: bool, profile: int, **options):
+        self.profiler = None
+        if profile:
+            import cProfile
+
+            self.profiler = cProfile.Profile()
         salt = random.randrange(1000)  # noqa: S311 — not for security
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "survey.xlsx"
@@ -74,6 +84,14 @@ class Command(BaseCommand):
         if plain_seconds is not None:
             self.stdout.write(f"plain ModelResource import_data(dry_run=False): {plain_seconds:.2f} s")
             self.stdout.write(f"ratio: {plain_seconds / total:.1f}x faster")
+        if self.profiler is not None:
+            import io
+            import pstats
+
+            out = io.StringIO()
+            pstats.Stats(self.profiler, stream=out).sort_stats("tottime").print_stats(profile)
+            self.stdout.write("profile of preview + commit (own time):")
+            self.stdout.write(out.getvalue())
 
     def write_file(self, path: Path, rows: int, salt: int) -> None:
         from openpyxl import Workbook
@@ -123,11 +141,15 @@ class Command(BaseCommand):
             with transaction.atomic():
                 park = self.make_park(salt, "A")
                 digest = sha256_of(path)
+                if self.profiler is not None:
+                    self.profiler.enable()
                 started = time.perf_counter()
                 preview = run_import("enterprises", path, park=park, user=None, commit=False, sha256=digest)
                 middle = time.perf_counter()
                 result = run_import("enterprises", path, park=park, user=None, commit=True, sha256=digest)
                 finished = time.perf_counter()
+                if self.profiler is not None:
+                    self.profiler.disable()
                 if not result.ok:
                     errors = result.file_error or "; ".join(str(e) for e in result.errors[:5])
                     raise SystemExit(f"the benchmark file did not import: {errors}")
