@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from organizations.models import ActivityKind, Park
@@ -250,6 +251,7 @@ class Dashboard:
         result = compliance(self.figures)
         shown = (*THREE_MEETINGS_KINDS, ActivityKind.THEME_DAY)
         labels = {kind: str(ActivityKind(kind).label) for kind in shown}
+        missing_label = _("missing")
         last_month = max((max(r.counts) for r in result.organizations if r.counts), default=0)
         months = list(range(1, last_month + 1))
         rows = []
@@ -270,7 +272,9 @@ class Dashboard:
                 if month in record.required_months and not theme:
                     gaps.append(labels[ActivityKind.THEME_DAY])
                 detail = "；".join(f"{labels[kind]} {counts[kind]}" for kind in shown)
-                cells.append({"meetings": meetings, "theme": theme, "gaps": gaps, "detail": detail})
+                cell = {"meetings": meetings, "theme": theme, "gaps": gaps, "detail": detail}
+                cell["html"] = matrix_cell_html(cell, missing_label)
+                cells.append(cell)
             rows.append(
                 {
                     "organization": record.organization,
@@ -286,6 +290,26 @@ class Dashboard:
             "monthly": [ActivityKind(k).label for k in MONTHLY],
             "quarterly": [ActivityKind(k).label for k in QUARTERLY],
         }
+
+
+def matrix_cell_html(cell: dict, missing_label: str):
+    """One cell of the 三会一课 matrix, built here rather than in the template: a park may show thousands."""
+    if not cell["gaps"]:
+        return format_html(
+            '<td class="text-center num" title="{}">{} / {}</td>', cell["detail"], cell["meetings"], cell["theme"]
+        )
+    gaps = "、".join(cell["gaps"])
+    return format_html(
+        '<td class="text-center num gap" title="{} — {}: {}">{} / {} <span class="gap-mark">{}</span>'
+        '<span class="visually-hidden">: {}</span></td>',
+        cell["detail"],
+        missing_label,
+        gaps,
+        cell["meetings"],
+        cell["theme"],
+        missing_label,
+        gaps,
+    )
 
 
 def build(park, year: int, today=None) -> Dashboard:

@@ -156,3 +156,9 @@ def compliance(fs) -> Compliance:
         if record.required or record.theme_days_required or record.counts:
             result.append(record)
     return Compliance(result)
+
+
+@narrowed_by(compliance)
+def _narrow_compliance(fs, wider: Compliance) -> Compliance:
+    """Each organization's record depends on its own meetings only: a park's share is a filter."""
+    return Compliance([record for record in wider.organizations if fs.in_scope(current_park_id(record.organization))])
