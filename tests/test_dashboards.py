@@ -191,6 +191,17 @@ def test_split_sets_equal_sets_computed_alone(world):
             assert split[park.pk][key].pks == alone[key].pks, (park.code, key)
 
 
+def test_split_sets_read_nothing_more_than_the_wider_set(world):
+    """Per-park figures are filtered from the county's base data: no query per park, for any figure."""
+    county = compute(None, YEAR)
+    assert len(county.display()) == len(REGISTRY)
+    split = county.split(list(Park.objects.all()))
+    with CaptureQueriesContext(connection) as captured:
+        shown = [figures.display() for figures in split.values()]
+    assert all(len(figures) == len(REGISTRY) for figures in shown)
+    assert [query["sql"] for query in captured] == []
+
+
 def test_quota_behind_pace_compares_admissions_with_the_share_of_the_year(world):
     park = f.ParkFactory()
     org = f.PartyOrganizationFactory(park=park)

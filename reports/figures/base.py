@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import wraps
 
-from members.models import Applicant, DevelopmentQuota, DuesPayment, Member, MemberCategory, PioneerPost
+from django.db.models import F
+
+from members.models import Applicant, Commendation, DevelopmentQuota, DuesPayment, Member, MemberCategory, PioneerPost
 from organizations.models import (
     Activity,
     Enterprise,
@@ -23,11 +25,15 @@ from organizations.models import (
     EnterpriseSurvey,
     Funding,
     NoticeReceipt,
+    ParkStaffing,
     PartyOrganization,
     ServiceCenter,
     ServiceRequest,
 )
 from organizations.models.requests import RequestStatus
+
+#: An organization with no activity of its own for this many days is idle.
+IDLE_DAYS = 90
 
 #: Base functions whose result a figure set split from a wider one (``FigureSet.split``) filters
 #: from the wider set's result: name → ``narrow(fs, wider_result)``.
@@ -166,9 +172,15 @@ def _narrow_organization_parks(fs, parks):
 
 
 @memoized
-def service_centers(fs) -> list:
+def service_centers(fs) -> list[tuple[int, int]]:
+    """(pk, park) of the centres open on the as-of date, in scope."""
     qs = ServiceCenter.objects.filter(opened_on__lte=fs.as_of).exclude(closed_on__lte=fs.as_of)
-    return list(fs.scoped(qs).values_list("pk", flat=True))
+    return list(fs.scoped(qs).values_list("pk", "park_id"))
+
+
+@narrowed_by(service_centers)
+def _narrow_service_centers(fs, rows):
+    return [row for row in rows if fs.in_scope(row[1])]
 
 
 # Members and development ---------------------------------------------------
@@ -261,9 +273,38 @@ def _narrow_quotas(fs, rows):
 
 
 @memoized
-def pioneer_posts(fs) -> list[int]:
+def staffing(fs) -> list[ParkStaffing]:
+    """The scope's parks' staffing records of the figure year."""
+    return list(fs.scoped(ParkStaffing.objects.filter(year=fs.year)))
+
+
+@narrowed_by(staffing)
+def _narrow_staffing(fs, rows):
+    return [row for row in rows if fs.in_scope(row.park_id)]
+
+
+@memoized
+def pioneer_posts(fs) -> list[tuple[int, int]]:
+    """(pk, park) of the posts held on the as-of date, in scope."""
     qs = PioneerPost.objects.filter(started_on__lte=fs.as_of).exclude(ended_on__lt=fs.as_of)
-    return list(fs.scoped(qs, "member__organization__park").values_list("pk", flat=True))
+    return list(fs.scoped(qs, "member__organization__park").values_list("pk", "member__organization__park_id"))
+
+
+@narrowed_by(pioneer_posts)
+def _narrow_pioneer_posts(fs, rows):
+    return [row for row in rows if fs.in_scope(row[1])]
+
+
+@memoized
+def commendations(fs) -> list[tuple[int, str, int]]:
+    """(pk, kind, park) of the commendations of the figure year, in scope."""
+    qs = Commendation.objects.filter(year=fs.year)
+    return list(fs.scoped(qs, "organization__park").values_list("pk", "kind", "organization__park_id"))
+
+
+@narrowed_by(commendations)
+def _narrow_commendations(fs, rows):
+    return [row for row in rows if fs.in_scope(row[2])]
 
 
 # Events of the year --------------------------------------------------------
@@ -346,19 +387,51 @@ def requests_of_year(fs) -> list[RequestRow]:
 
 @memoized
 def funding(fs) -> list[Funding]:
-    qs = Funding.objects.filter(paid_on__gte=fs.year_start, paid_on__lte=fs.as_of)
+    qs = Funding.objects.filter(paid_on__gte=fs.year_start, paid_on__lte=fs.as_of).annotate(
+        scope_park_id=F("organization__park_id")
+    )
     return list(fs.scoped(qs, "organization__park").only("pk", "kind", "amount", "months", "organization_id"))
+
+
+@narrowed_by(funding)
+def _narrow_funding(fs, rows):
+    return [row for row in rows if fs.in_scope(row.scope_park_id)]
 
 
 @memoized
 def notice_receipts(fs) -> list[NoticeReceipt]:
     """Receipts in scope of notices issued in the year up to the as-of date."""
     qs = NoticeReceipt.objects.filter(notice__issued_on__gte=fs.year_start, notice__issued_on__lte=fs.as_of)
-    return list(fs.scoped(qs).select_related("notice").only("pk", "received_at", "notice__deadline", "notice_id"))
+    fields = ("pk", "park_id", "received_at", "notice__deadline", "notice_id")
+    return list(fs.scoped(qs).select_related("notice").only(*fields))
+
+
+@narrowed_by(notice_receipts)
+def _narrow_notice_receipts(fs, rows):
+    return [row for row in rows if fs.in_scope(row.park_id)]
 
 
 @memoized
-def dues(fs) -> list[tuple[int, int, Decimal, Decimal]]:
-    """(pk, member, due, paid) of the months of the year up to the as-of date, in scope."""
+def dues(fs) -> list[tuple[int, int, Decimal, Decimal, int]]:
+    """(pk, member, due, paid, park) of the months of the year up to the as-of date, in scope."""
     qs = DuesPayment.objects.filter(month__gte=fs.year_start, month__lte=fs.as_of)
-    return list(fs.scoped(qs, "member__organization__park").values_list("pk", "member_id", "amount_due", "amount_paid"))
+    fields = ("pk", "member_id", "amount_due", "amount_paid", "member__organization__park_id")
+    return list(fs.scoped(qs, "member__organization__park").values_list(*fields))
+
+
+@narrowed_by(dues)
+def _narrow_dues(fs, rows):
+    return [row for row in rows if fs.in_scope(row[4])]
+
+
+@memoized
+def recently_active_organizations(fs) -> set[tuple[int, int]]:
+    """(organization, park) of the organizations with an activity of their own in the 90 days to the as-of date."""
+    since = fs.as_of - datetime.timedelta(days=IDLE_DAYS)
+    qs = Activity.objects.filter(held_on__gt=since, held_on__lte=fs.as_of, organization__isnull=False)
+    return set(fs.scoped(qs).values_list("organization_id", "park_id"))
+
+
+@narrowed_by(recently_active_organizations)
+def _narrow_recently_active(fs, rows):
+    return {row for row in rows if fs.in_scope(row[1])}

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Applicant, Commendation, CommendationKind, MemberCategory, MemberStatus
+from members.models import Applicant, CommendationKind, MemberCategory, MemberStatus
 from members.models.development import Stage
 from organizations.models import (
     INFRASTRUCTURE_CATEGORIES,
@@ -20,7 +20,6 @@ from organizations.models import (
     FormationMode,
     FundingKind,
     OrganizationKind,
-    ParkStaffing,
     PartnerDepartment,
     RequestCategory,
 )
@@ -89,11 +88,7 @@ def _enterprise_coverage(fs) -> dict[str, list]:
     return split
 
 
-def coverage(fs) -> dict[str, list]:
-    key = "_coverage"
-    if key not in fs.__dict__:
-        fs.__dict__[key] = _enterprise_coverage(fs)
-    return fs.__dict__[key]
+coverage = base.memoized(_enterprise_coverage)
 
 
 def with_org(fs) -> list:
@@ -247,7 +242,7 @@ def demonstration_points(fs):
 
 @figure("service_centers", _("Party and public service centres"), COUNT, G_ORGANIZATIONS, "organizations.ServiceCenter")
 def service_centers(fs):
-    chosen = base.service_centers(fs)
+    chosen = [pk for pk, _park in base.service_centers(fs)]
     return len(chosen), chosen
 
 
@@ -314,15 +309,13 @@ def members_admitted_y2(fs):
     return counted(rows)
 
 
+@base.memoized
 def quotas(fs) -> dict[int, int]:
     """The scope's development quota by year (the parks' quotas added up)."""
-    key = "_quotas"
-    if key not in fs.__dict__:
-        totals: Counter = Counter()
-        for row in base.development_quotas(fs):
-            totals[row.year] += row.quota
-        fs.__dict__[key] = dict(totals)
-    return fs.__dict__[key]
+    totals: Counter = Counter()
+    for row in base.development_quotas(fs):
+        totals[row.year] += row.quota
+    return dict(totals)
 
 
 @figure("development_quota", _("Development quota"), PEOPLE, G_MEMBERS, "members.DevelopmentQuota")
@@ -389,14 +382,13 @@ def dossiers_submitted(fs):
 
 @figure("pioneer_posts", _("Pioneer and model posts"), POSTS, G_MEMBERS, "members.PioneerPost")
 def pioneer_posts(fs):
-    chosen = base.pioneer_posts(fs)
+    chosen = [pk for pk, _park in base.pioneer_posts(fs)]
     return len(chosen), chosen
 
 
 def _commendations(kind):
     def compute(fs):
-        qs = fs.scoped(Commendation.objects.filter(year=fs.year, kind=kind), "organization__park")
-        chosen = list(qs.values_list("pk", flat=True))
+        chosen = [pk for pk, of_kind, _park in base.commendations(fs) if of_kind == kind]
         return len(chosen), chosen
 
     return compute
@@ -527,14 +519,10 @@ def orgs_below_three_meetings(fs):
     return len(rows), rows
 
 
-def idle_organizations(fs, days: int = 90) -> list:
-    """Organizations of the scope with no activity of their own in the ``days`` before the as-of date."""
-    since = fs.as_of - datetime.timedelta(days=days)
-    active = set(
-        fs.scoped(
-            base.Activity.objects.filter(held_on__gt=since, held_on__lte=fs.as_of, organization__isnull=False)
-        ).values_list("organization_id", flat=True)
-    )
+def idle_organizations(fs) -> list:
+    """Organizations of the scope with no activity of their own in the 90 days before the as-of date."""
+    since = fs.as_of - datetime.timedelta(days=base.IDLE_DAYS)
+    active = {organization for organization, _park in base.recently_active_organizations(fs)}
     return [
         org
         for org in base.organizations(fs).values()
@@ -715,18 +703,11 @@ def dues_arrears_members(fs):
 
 
 def staffing(fs) -> tuple[int | None, int | None, list]:
-    key = "_staffing"
-    if key not in fs.__dict__:
-        rows = list(fs.scoped(ParkStaffing.objects.filter(year=fs.year)))
-        if rows:
-            fs.__dict__[key] = (
-                sum(r.posts_authorised for r in rows),
-                sum(r.posts_actual for r in rows),
-                pks(rows),
-            )
-        else:
-            fs.__dict__[key] = (None, None, [])
-    return fs.__dict__[key]
+    """Authorised posts and staff in post of the scope's parks in the year (None when not recorded)."""
+    rows = base.staffing(fs)
+    if not rows:
+        return None, None, []
+    return sum(r.posts_authorised for r in rows), sum(r.posts_actual for r in rows), pks(rows)
 
 
 @figure("posts_authorised", _("Authorised posts"), POSTS, G_SUPPORT, "organizations.ParkStaffing")
