@@ -13,20 +13,21 @@ import datetime
 import hashlib
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organizations.models import Park
-from parkparty.services import check_can_write, save_record
+from parkparty.services import save_record
 
 from . import outline
 from .drafting import draft
 from .figures import FigureSet, compute
 from .models import GeneratedReport, ReportDraft, template_for
 from .rendering import render_report
+from .services import check_park_write
 
 
 @dataclass
@@ -72,19 +73,13 @@ def load_report(park: Park, year: int, kind: str, *, today: datetime.date | None
     return Report(park, year, kind, figures, draft(figures, kind, park.name, today=today), saved)
 
 
-def _check_park(user, park: Park) -> None:
-    check_can_write(user, ReportDraft)
-    if not Park.objects.for_user(user).filter(pk=park.pk).exists():
-        raise PermissionDenied(_("This record is outside the parks and organizations you work on."))
-
-
 def report_draft_save(report: Report, texts: dict[str, str], *, user, expected_version: int | None) -> ReportDraft:
     """Save the edited texts of ``report``; only texts that differ from the data draft are kept.
 
     A text equal to the data draft is not stored, so it follows the data when
     figures change. Raises StaleEditError when someone saved in between.
     """
-    _check_park(user, report.park)
+    check_park_write(user, report.park, ReportDraft)
     unknown = set(texts) - set(outline.text_keys(report.kind))
     if unknown:
         raise ValidationError(_("Unknown report sections: %(keys)s") % {"keys": ", ".join(sorted(unknown))})
@@ -107,7 +102,7 @@ def render(report: Report) -> bytes:
 
 def report_generate(report: Report, *, user) -> GeneratedReport:
     """Render ``report`` and keep the file with who generated it and when."""
-    _check_park(user, report.park)
+    check_park_write(user, report.park, ReportDraft)
     data = render(report)
     generated = GeneratedReport(
         park=report.park,

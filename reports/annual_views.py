@@ -7,8 +7,6 @@ files; secretaries have no reports. Parks outside the user's scope answer 404.
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,39 +22,39 @@ from parkparty.scoping import scope_for
 from parkparty.services import StaleEditError, format_validation_error
 
 from . import annual, outline
+from .access import FIRST_YEAR, check_year, scope_park, sees_parks
 from .figures import GROUPS, REGISTRY
 from .links import figure_url
 from .models import GeneratedReport, ReportDraft, ReportKind, active_template, template_for
 from .problems import find_problems
 from .services import report_template_upload
 
-FIRST_YEAR = 2000
-
-
-def _may_read(user) -> bool:
-    scope = scope_for(user)
-    return scope.everything or bool(scope.park_ids)
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def may_edit(user) -> bool:
-    scope = scope_for(user)
-    return _may_read(user) and not scope.read_only
+    return sees_parks(user) and not scope_for(user).read_only
 
 
 def _park(request, code: str) -> Park:
-    if not _may_read(request.user):
+    """The park of a report: one the user sees (the county has no report of its own)."""
+    park = scope_park(request.user, code)
+    if park is None:
         raise Http404
-    return get_object_or_404(Park.objects.for_user(request.user), code=code)
+    return park
 
 
-def _year(value, today: datetime.date) -> int:
+def _year(value) -> int:
     try:
-        year = int(value)
+        return check_year(int(value))
     except (TypeError, ValueError):
         raise Http404 from None
-    if not FIRST_YEAR <= year <= today.year:
-        raise Http404
-    return year
+
+
+def docx_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=DOCX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def editor_url(park, year: int, kind: str) -> str:
@@ -66,16 +64,16 @@ def editor_url(park, year: int, kind: str) -> str:
 @login_required
 def index(request):
     """Pick a park, a year and a kind; the drafts and generated reports in scope."""
-    if not _may_read(request.user):
+    if not sees_parks(request.user):
         raise Http404
     today = timezone.localdate()
     parks = list(Park.objects.for_user(request.user).order_by("sort_order", "code"))
     if request.GET.get("park"):
-        park = get_object_or_404(Park.objects.for_user(request.user), code=request.GET["park"])
+        park = _park(request, request.GET["park"])
         kind = request.GET.get("kind", outline.DUTY)
         if kind not in outline.KINDS:
             raise Http404
-        return redirect(editor_url(park, _year(request.GET.get("year"), today), kind))
+        return redirect(editor_url(park, _year(request.GET.get("year")), kind))
     default_park = request.user.park if request.user.park_id else (parks[0] if parks else None)
     return render(
         request,
@@ -100,8 +98,7 @@ def index(request):
 def editor(request, code: str, year: int, kind: str):
     """Every block of the report, drafted from the data and editable; the figures with their records."""
     park = _park(request, code)
-    today = timezone.localdate()
-    year = _year(year, today)
+    year = _year(year)
     try:
         annual.check_kind(kind)
     except ValidationError:
@@ -181,7 +178,7 @@ def editor(request, code: str, year: int, kind: str):
 @login_required
 def download_generated(request, pk: int):
     """A generated DOCX, for users who see its park."""
-    if not _may_read(request.user):
+    if not sees_parks(request.user):
         raise Http404
     generated = get_object_or_404(GeneratedReport.objects.for_user(request.user).select_related("park"), pk=pk)
     return FileResponse(generated.file.open("rb"), as_attachment=True, filename=generated.filename)
@@ -191,23 +188,19 @@ def download_generated(request, pk: int):
 def preview(request, code: str, year: int, kind: str):
     """The DOCX of the report as it stands (saved draft), without keeping a file: for readers."""
     park = _park(request, code)
-    year = _year(year, timezone.localdate())
+    year = _year(year)
     try:
         report = annual.load_report(park, year, kind)
     except ValidationError:
         raise Http404 from None
-    response = HttpResponse(
-        annual.render(report), content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{year}-{park.code}-{kind}.docx"'
-    return response
+    return docx_response(annual.render(report), f"{year}-{park.code}-{kind}.docx")
 
 
 @login_required
 def history(request, code: str, year: int, kind: str):
     """Who saved the draft when, and which sections each save changed."""
     park = _park(request, code)
-    year = _year(year, timezone.localdate())
+    year = _year(year)
     draft = get_object_or_404(ReportDraft.objects.for_user(request.user), park=park, year=year, kind=kind)
     labels = {block.key: outline.STYLE_LABELS[block.style] for block in outline.outline(kind)}
     entries = []
@@ -243,7 +236,7 @@ def history(request, code: str, year: int, kind: str):
 @require_http_methods(["GET", "POST"])
 def templates(request):
     """The Word templates the reports are written into: download, edit in Word, upload for a park."""
-    if not _may_read(request.user):
+    if not sees_parks(request.user):
         raise Http404
     parks = list(Park.objects.for_user(request.user).order_by("sort_order", "code"))
     editable = may_edit(request.user)
@@ -295,8 +288,4 @@ def template_download(request, code: str, kind: str):
     park = _park(request, code)
     if kind not in outline.KINDS:
         raise Http404
-    response = HttpResponse(
-        template_for(park, kind), content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    )
-    response["Content-Disposition"] = f'attachment; filename="template-{park.code}-{kind}.docx"'
-    return response
+    return docx_response(template_for(park, kind), f"template-{park.code}-{kind}.docx")

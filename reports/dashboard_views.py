@@ -29,34 +29,16 @@ from reports.exports import XLSX_TYPE, escape_text
 from reports.models import ExportRecord
 
 from . import dashboards
+from .access import FIRST_YEAR, check_year, scope_park
 from .figures import REGISTRY, compute
 from .figures.compliance import MONTHLY, QUARTERLY, compliance, quarters
 from .figures.series import SERIES, series
-from .links import COUNTY, dashboard_url, scope_code
+from .links import dashboard_url, scope_code
 
-FIRST_YEAR = 2000
 YEARS_OFFERED = 6
 
 
 # Scope and year ---------------------------------------------------------------
-
-
-def scope_park(user, code: str):
-    """The park named by ``code`` as ``user`` may see its figures, or None for the county; 404 otherwise."""
-    scope = scope_for(user)
-    if code == COUNTY:
-        if not scope.everything:
-            raise Http404
-        return None
-    if not (scope.everything or scope.park_ids):
-        raise Http404
-    return get_object_or_404(Park.objects.for_user(user), code=code)
-
-
-def check_year(year: int) -> int:
-    if not FIRST_YEAR <= year <= timezone.localdate().year:
-        raise Http404
-    return year
 
 
 def requested_year(request) -> int:

@@ -164,10 +164,6 @@ class ReportDraft(TrackedModel):
 MAX_BLOCK_CHARS = 10_000
 
 
-class GeneratedReportQuerySet(scoped_queryset("park", None)):
-    pass
-
-
 class GeneratedReport(models.Model):
     """A DOCX produced from a draft: kept with who generated it and when. Never edited."""
 
@@ -188,7 +184,7 @@ class GeneratedReport(models.Model):
     )
     created_at = models.DateTimeField(_("generated at"), default=timezone.now, db_index=True)
 
-    objects = GeneratedReportQuerySet.as_manager()
+    objects = scoped_queryset("park", None).as_manager()
 
     class Meta:
         verbose_name = _("generated report")

@@ -27,6 +27,13 @@ def _read_limited(uploaded_file) -> bytes:
     return uploaded_file.read(MAX_TEMPLATE_BYTES + 1)
 
 
+def check_park_write(user, park: Park, model) -> None:
+    """Refuse (PermissionDenied) a user who may not write ``model`` records of ``park``."""
+    check_can_write(user, model)
+    if user is not None and not Park.objects.for_user(user).filter(pk=park.pk).exists():
+        raise PermissionDenied(_("This record is outside the parks and organizations you work on."))
+
+
 def report_template_upload(
     park: Park,
     kind: str,
@@ -44,9 +51,7 @@ def report_template_upload(
     may not change the park's records. The previous active template of the kind
     is deactivated; both writes get history entries.
     """
-    check_can_write(user, ReportTemplate)
-    if user is not None and not Park.objects.for_user(user).filter(pk=park.pk).exists():
-        raise PermissionDenied(_("This record is outside the parks and organizations you work on."))
+    check_park_write(user, park, ReportTemplate)
     if kind not in ReportKind.values:
         raise ValidationError(_("Unknown report kind."), code="kind")
     data = _read_limited(uploaded_file)
