@@ -801,30 +801,6 @@ def _parse_rows(spec, rows, columns: dict[int, ImportColumn], errors: list[RowEr
     return parsed
 
 
-def run_import(
-    kind: str,
-    path,
-    *,
-    park,
-    user,
-    commit: bool,
-    file_name: str = "",
-    sha256: str = "",
-    progress: Callable[[str], None] | None = None,
-) -> ImportResult:
-    """Validate (``commit=False``) or validate and write (``commit=True``) one workbook.
-
-    Nothing is written unless every row is valid; the write is one
-    transaction. ``user=None`` is the trusted command line, still bound to
-    ``park`` and its sub-parks. Raises ``PermissionDenied`` when ``user``
-    may not import into ``park``.
-    """
-    with _without_cyclic_gc():
-        return _run_import(
-            kind, path, park=park, user=user, commit=commit, file_name=file_name, sha256=sha256, progress=progress
-        )
-
-
 @contextmanager
 def _without_cyclic_gc():
     """Pause Python's cyclic garbage collector for one import.
@@ -844,7 +820,8 @@ def _without_cyclic_gc():
             gc.enable()
 
 
-def _run_import(
+@_without_cyclic_gc()
+def run_import(
     kind: str,
     path,
     *,
@@ -855,7 +832,13 @@ def _run_import(
     sha256: str = "",
     progress: Callable[[str], None] | None = None,
 ) -> ImportResult:
-    """:func:`run_import` itself."""
+    """Validate (``commit=False``) or validate and write (``commit=True``) one workbook.
+
+    Nothing is written unless every row is valid; the write is one
+    transaction. ``user=None`` is the trusted command line, still bound to
+    ``park`` and its sub-parks. Raises ``PermissionDenied`` when ``user``
+    may not import into ``park``.
+    """
     spec = IMPORT_KINDS[kind]
     check_import_permission(user, park)
     result = ImportResult(kind=kind)

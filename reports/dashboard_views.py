@@ -24,7 +24,7 @@ from organizations.models import ActivityKind, NoticeReceipt, Park, PartyOrganiz
 from parkparty.masking import display_value
 from parkparty.scoping import scope_for
 from parkparty.views.generic import Column, Entity, ObjectListView
-from parkparty.views.home import WAITING, applicants_due, open_requests, receipts_to_sign, recent_changes
+from parkparty.views.home import WAITING, todo_context
 from reports.exports import XLSX_TYPE, escape_text
 from reports.models import ExportRecord
 
@@ -103,23 +103,6 @@ def park_dashboard(request, code):
     context["matrix"] = board.matrix()
     context.update(todo_context(request.user))
     return render(request, "reports/dashboard_park.html", context)
-
-
-def todo_context(user) -> dict:
-    """The park staff's to-do lists (what the home page used to show)."""
-    requests = open_requests(user)
-    receipts = receipts_to_sign(user)
-    applicants = applicants_due(user, timezone.localdate())
-    return {
-        "today": timezone.localdate(),
-        "requests": list(requests[:WAITING]),
-        "requests_total": requests.count(),
-        "receipts": list(receipts[:WAITING]),
-        "receipts_total": receipts.count(),
-        "applicants": list(applicants[:WAITING]),
-        "applicants_total": applicants.count(),
-        "recent": recent_changes(user),
-    }
 
 
 @login_required

@@ -98,20 +98,13 @@ def dashboard_home(user) -> str | None:
     return None
 
 
-@login_required
-def home(request):
-    """County reviewers, park staff and secretaries go to their dashboard; others see what waits for them."""
-    user = request.user
-    target = dashboard_home(user)
-    if target is not None:
-        return redirect(target)
+def todo_context(user) -> dict:
+    """What waits for ``user``: open requests, notices to sign, applicants due, their last changes."""
     today = timezone.localdate()
-    scope = scope_for(user)
     requests = open_requests(user)
     receipts = receipts_to_sign(user)
     applicants = applicants_due(user, today)
-    context = {
-        "scope": scope,
+    return {
         "today": today,
         "requests": list(requests[:WAITING]),
         "requests_total": requests.count(),
@@ -121,4 +114,14 @@ def home(request):
         "applicants_total": applicants.count(),
         "recent": recent_changes(user),
     }
+
+
+@login_required
+def home(request):
+    """County reviewers, park staff and secretaries go to their dashboard; others see what waits for them."""
+    user = request.user
+    target = dashboard_home(user)
+    if target is not None:
+        return redirect(target)
+    context = {"scope": scope_for(user), **todo_context(user)}
     return render(request, "parkparty/home.html", context)
