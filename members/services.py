@@ -78,7 +78,7 @@ def member_confirm_full(member: Member, *, on: datetime.date, user, expected_ver
     if hasattr(member, "application"):
         applicant = member.application
         applicant.full_on = on
-        save_record(applicant, user=user, history_date=on)
+        save_record(applicant, user=user, expected_version=applicant.version, history_date=on)
     return member
 
 

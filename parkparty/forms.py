@@ -8,7 +8,31 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from parkparty.scoping import ScopedQuerySet
+from parkparty.permissions import ScopedQuerySet
+
+VERSION_MISSING = _(
+    "This page did not say which version of the record it was editing, so nothing was saved. "
+    "Open the record again and enter your changes."
+)
+
+
+def version_field() -> forms.IntegerField:
+    """The hidden edit version: every change of a stored record must say which version it started from."""
+    return forms.IntegerField(
+        widget=forms.HiddenInput,
+        required=False,
+        min_value=1,
+        error_messages={"min_value": VERSION_MISSING, "invalid": VERSION_MISSING},
+    )
+
+
+def require_version(form: forms.Form, stored: bool) -> None:
+    """A form about a stored record refuses a missing version (a new record has none)."""
+    if "version" in form.errors:
+        del form.errors["version"]  # a hidden field: say it at the top of the form instead
+        form.add_error(None, forms.ValidationError(VERSION_MISSING, code="version_missing"))
+    elif stored and form.cleaned_data.get("version") is None:
+        form.add_error(None, forms.ValidationError(VERSION_MISSING, code="version_missing"))
 
 
 def workbench_formfield(field: models.Field, **kwargs):
@@ -49,7 +73,7 @@ class WorkbenchModelForm(forms.ModelForm):
     ``fieldsets`` groups fields as the survey does: ``[(title, [field, …]), …]``.
     """
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = version_field()
     fieldsets: list[tuple[str, list[str]]] = []
 
     class Meta:
@@ -63,6 +87,11 @@ class WorkbenchModelForm(forms.ModelForm):
         narrow_choices_to_scope(self, user)
         style_widgets(self)
 
+    def clean(self):
+        cleaned = super().clean()
+        require_version(self, self.instance.pk is not None)
+        return cleaned
+
     def full_clean(self):
         super().full_clean()
         for name in self.errors:
@@ -74,7 +103,7 @@ class WorkbenchModelForm(forms.ModelForm):
     def expected_version(self) -> int | None:
         if self.instance.pk is None:
             return None
-        return self.cleaned_data.get("version") or None
+        return self.cleaned_data.get("version")
 
     def grouped_fields(self):
         """(title, [bound fields]) in fieldset order; ungrouped fields last."""
@@ -95,6 +124,17 @@ class ConfirmForm(forms.Form):
     """An empty form for confirmation pages (the CSRF token is the only input)."""
 
 
+class DeleteForm(forms.Form):
+    """The confirmation of a deletion: it names the version of the record the user saw."""
+
+    version = version_field()
+
+    def clean(self):
+        cleaned = super().clean()
+        require_version(self, True)
+        return cleaned
+
+
 def not_in_future(day: datetime.date | None) -> None:
     """Actions record what has happened: their dates are today or earlier."""
     if day is not None and day > timezone.localdate():
@@ -113,9 +153,14 @@ def past_date_field(label, **kwargs) -> forms.DateField:
 class ActionForm(forms.Form):
     """Base of every action form: the edit version travels with it, and it knows the record and the user."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = version_field()
 
     def __init__(self, data=None, *, instance=None, user=None, **kwargs):
         super().__init__(data, **kwargs)
         self.instance = instance
         self.user = user
+
+    def clean(self):
+        cleaned = super().clean()
+        require_version(self, getattr(self.instance, "pk", None) is not None)
+        return cleaned

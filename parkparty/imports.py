@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from import_export import widgets
 from import_export.fields import Field
 
+from parkparty.permissions import CHANGE, IMPORT, require
 from parkparty.workbook import WorkbookError, read_rows
 
 # --------------------------------------------------------------------------- results
@@ -687,18 +688,12 @@ def sha256_of(path) -> str:
     return digest.hexdigest()
 
 
-def check_import_permission(user, park) -> None:
+def check_import_permission(user, park, model) -> None:
     """Staff import only into their own park (and sub-parks); reviewers and secretaries not at all."""
     if user is None:
         return
-    from organizations.models import Enterprise
-    from parkparty.scoping import scope_for
-    from parkparty.services import check_can_write
-
-    check_can_write(user, Enterprise)
-    scope = scope_for(user)
-    allowed = scope.everything or park.pk in scope.park_ids
-    if not allowed or not type(park).objects.for_user(user).filter(pk=park.pk).exists():
+    require(user, IMPORT, model, _("Imports are for park staff and administrators."))
+    if not type(park).objects.for_user(user, CHANGE).filter(pk=park.pk).exists():
         raise PermissionDenied(_("You may import only into the parks you work on."))
 
 
@@ -840,7 +835,7 @@ def run_import(
     may not import into ``park``.
     """
     spec = IMPORT_KINDS[kind]
-    check_import_permission(user, park)
+    check_import_permission(user, park, spec.model)
     result = ImportResult(kind=kind)
     say = progress or (lambda message: None)
     try:

@@ -10,8 +10,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parkparty.scoping import scope_for
-
 EMPTY = "—"
 
 
@@ -30,12 +28,6 @@ def mask_phone(value: str) -> str:
 
 
 MASKS = {"id": mask_id, "phone": mask_phone}
-
-
-def may_reveal(user) -> bool:
-    """Roles that work with people's records may reveal a full ID number or phone on a detail page."""
-    scope = scope_for(user)
-    return scope.sees_nothing is False and not scope.read_only
 
 
 def _field(model, name: str):

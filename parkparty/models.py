@@ -8,16 +8,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from parkparty.scoping import scoped_queryset
+from parkparty.permissions import Role, scoped_queryset
 
-
-class Role(models.TextChoices):
-    """The four roles of DESIGN.md."""
-
-    PARK_STAFF = "park_staff", _("Park staff")
-    COUNTY_REVIEWER = "county_reviewer", _("County reviewer")
-    SECRETARY = "secretary", _("Organization secretary")
-    ADMINISTRATOR = "administrator", _("System administrator")
+__all__ = ["ImportBatch", "ImportKind", "Role", "TrackedModel", "User"]
 
 
 class User(AbstractUser):
@@ -80,12 +73,6 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return str(self)
-
-    @property
-    def is_read_only(self) -> bool:
-        from parkparty.scoping import scope_for
-
-        return scope_for(self).read_only
 
 
 class TrackedModel(models.Model):

@@ -16,27 +16,41 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from parkparty.scoping import forget_scope, scope_for
+from parkparty.permissions import ADD, CHANGE, DELETE, VIEW, forget_scope, require
 
 
 class StaleEditError(ValidationError):
     """The record changed after the editor loaded it; nothing was saved."""
 
 
-def check_can_write(user, model=None) -> None:
-    """Refuse writes from users without a scope and from read-only roles.
+def missing_version_error() -> StaleEditError:
+    """An edit that does not say which version of the record it started from is refused, never applied."""
+    return StaleEditError(
+        _(
+            "This page did not say which version of the record it was editing, so nothing was saved. "
+            "Open the record again and enter your changes."
+        ),
+        code="version_missing",
+    )
 
-    The county reviewer is read-only on park records but writes the
-    county's own records: models that say ``county_writable = True``
-    (notices and their receipts, development quotas).
-    """
-    if user is None:
-        return
-    scope = scope_for(user)
-    if scope.sees_nothing:
-        raise PermissionDenied(_("Your account has no role, so it may not change records."))
-    if scope.read_only and not getattr(model, "county_writable", False):
-        raise PermissionDenied(_("Your role may view these records but not change them."))
+
+def check_version(instance, expected_version: int | None) -> None:
+    """Lock the stored row and refuse the write unless it is still at ``expected_version``."""
+    if expected_version is None or expected_version < 1:
+        raise missing_version_error()
+    stored = type(instance)._default_manager.filter(pk=instance.pk)
+    version = stored.select_for_update().values_list("version", flat=True).first()
+    if version != expected_version:
+        raise stale_error(instance)
+
+
+def _check_in_scope(user, instance, action: str) -> None:
+    """404-like refusal for records outside the scope, 403 for records in it that the action may not touch."""
+    stored = type(instance)._default_manager.filter(pk=instance.pk)
+    if not stored.for_user(user, VIEW).exists():
+        raise PermissionDenied(_("This record is outside the parks and organizations you work on."))
+    if not stored.for_user(user, action).exists():
+        raise PermissionDenied(_("This record is not yours to change."))
 
 
 def stale_error(instance) -> StaleEditError:
@@ -91,22 +105,25 @@ def save_record(
 ):
     """Validate and save one record with its history entry.
 
-    - refuses read-only users and records outside the user's scope;
-    - refuses a stale edit when ``expected_version`` is not the stored version;
+    - refuses users whose role may not add or change such records
+      (:mod:`parkparty.permissions`) and records outside the user's scope;
+    - refuses an edit by a user that does not carry ``expected_version`` or
+      whose version is not the stored one (the stored row is locked first);
+      services that update a record as a consequence of another change pass
+      the version of the instance they just read;
     - runs ``full_clean()``;
     - dates the history entry at ``history_date`` when the change comes from a dated source;
-    - re-checks after writing that the record is still in the user's scope.
+    - re-checks after writing that the user may still see and act on the record.
     """
     model = type(instance)
-    check_can_write(user, model)
-    if instance.pk is not None and not instance._state.adding:
-        stored = model._default_manager.filter(pk=instance.pk)
-        if user is not None and not stored.for_user(user).exists():
-            raise PermissionDenied(_("This record is outside the parks and organizations you work on."))
-        if expected_version is not None:
-            version = stored.select_for_update().values_list("version", flat=True).first()
-            if version != expected_version:
-                raise stale_error(instance)
+    adding = instance.pk is None or instance._state.adding
+    action = ADD if adding else CHANGE
+    require(user, action, model)
+    if not adding and user is not None:
+        _check_in_scope(user, instance, action)
+        check_version(instance, expected_version)
+    elif not adding and expected_version is not None:
+        check_version(instance, expected_version)
     instance.full_clean()
     if user is not None:
         instance._history_user = user
@@ -120,9 +137,24 @@ def save_record(
             delattr(instance, attr)
     if user is not None:
         forget_scope(user)  # the write may have widened it (a new sub-park, a child organization)
-    if user is not None and not model._default_manager.for_user(user).filter(pk=instance.pk).exists():
+    if user is not None and not model._default_manager.for_user(user, action).filter(pk=instance.pk).exists():
         raise PermissionDenied(_("This record would fall outside the parks and organizations you work on."))
     return instance
+
+
+@transaction.atomic
+def delete_record(instance, *, user, expected_version: int | None = None) -> None:
+    """Delete one record, keeping the deletion in its history (who and when).
+
+    Like :func:`save_record`, a user must be allowed to delete it and must
+    say which version they confirmed the deletion of.
+    """
+    require(user, DELETE, type(instance))
+    if user is not None:
+        _check_in_scope(user, instance, DELETE)
+        check_version(instance, expected_version)
+        instance._history_user = user
+    instance.delete()
 
 
 def format_validation_error(model, exc: ValidationError) -> str:

@@ -124,7 +124,6 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "parkparty.context_processors.scope",
                 "parkparty.navigation.navigation",
             ],
         },

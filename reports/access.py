@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from organizations.models import Park
-from parkparty.scoping import scope_for
+from parkparty.permissions import sees_everything, works_on_parks
 
 from .links import COUNTY
 
@@ -20,19 +20,13 @@ from .links import COUNTY
 FIRST_YEAR = 2000
 
 
-def sees_parks(user) -> bool:
-    """Users who work on parks (park staff, county reviewers, administrators), not on one organization."""
-    scope = scope_for(user)
-    return scope.everything or bool(scope.park_ids)
-
-
 def scope_park(user, code: str):
     """The park named by ``code`` as ``user`` may see its figures, or None for the county; 404 otherwise."""
     if code == COUNTY:
-        if not scope_for(user).everything:
+        if not sees_everything(user):
             raise Http404
         return None
-    if not sees_parks(user):
+    if not works_on_parks(user):
         raise Http404
     return get_object_or_404(Park.objects.for_user(user), code=code)
 

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organizations.models import Park
-from parkparty.services import save_record
+from parkparty.permissions import ADD, CHANGE
+from parkparty.services import missing_version_error, save_record, stale_error
 
 from . import outline
 from .drafting import draft
@@ -77,9 +78,13 @@ def report_draft_save(report: Report, texts: dict[str, str], *, user, expected_v
     """Save the edited texts of ``report``; only texts that differ from the data draft are kept.
 
     A text equal to the data draft is not stored, so it follows the data when
-    figures change. Raises StaleEditError when someone saved in between.
+    figures change. ``expected_version`` is the draft's version the editor
+    was opened on, 0 when there was no draft yet. Raises StaleEditError when
+    someone saved (or created the draft) in between, or when the version is missing.
     """
-    check_park_write(user, report.park, ReportDraft)
+    check_park_write(user, report.park, ReportDraft, ADD if report.saved is None else CHANGE)
+    if expected_version is None:
+        raise missing_version_error()
     unknown = set(texts) - set(outline.text_keys(report.kind))
     if unknown:
         raise ValidationError(_("Unknown report sections: %(keys)s") % {"keys": ", ".join(sorted(unknown))})
@@ -88,9 +93,25 @@ def report_draft_save(report: Report, texts: dict[str, str], *, user, expected_v
         for key, text in texts.items()
         if text.replace("\r\n", "\n").strip() != report.drafted[key]
     }
-    record = report.saved or ReportDraft(park=report.park, year=report.year, kind=report.kind)
-    record.texts = edited
-    save_record(record, user=user, expected_version=expected_version if report.saved else None)
+    if report.saved is None:
+        if expected_version != 0:
+            raise missing_version_error()
+        record = ReportDraft(park=report.park, year=report.year, kind=report.kind, texts=edited)
+        try:
+            with transaction.atomic():
+                save_record(record, user=user)
+        except (IntegrityError, ValidationError) as error:
+            # Someone else created this report's draft after the editor was loaded.
+            other = ReportDraft.objects.filter(park=report.park, year=report.year, kind=report.kind).first()
+            if other is None:
+                raise
+            raise stale_error(other) from error
+    else:
+        if expected_version == 0:
+            raise stale_error(report.saved)  # the editor was opened before the draft existed
+        record = report.saved
+        record.texts = edited
+        save_record(record, user=user, expected_version=expected_version)
     report.saved = record
     return record
 
@@ -102,7 +123,7 @@ def render(report: Report) -> bytes:
 
 def report_generate(report: Report, *, user) -> GeneratedReport:
     """Render ``report`` and keep the file with who generated it and when."""
-    check_park_write(user, report.park, ReportDraft)
+    check_park_write(user, report.park, GeneratedReport, ADD)
     data = render(report)
     generated = GeneratedReport(
         park=report.park,

@@ -18,14 +18,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from organizations.models import Park
-from parkparty.scoping import scope_for
+from parkparty.permissions import CHANGE, VIEW, may
 from parkparty.services import StaleEditError, format_validation_error
 
 from . import annual, outline
-from .access import FIRST_YEAR, check_year, scope_park, sees_parks
+from .access import FIRST_YEAR, check_year, scope_park
 from .figures import GROUPS, REGISTRY
 from .links import figure_url
-from .models import GeneratedReport, ReportDraft, ReportKind, active_template, template_for
+from .models import GeneratedReport, ReportDraft, ReportKind, ReportTemplate, active_template, template_for
 from .problems import find_problems
 from .services import report_template_upload
 
@@ -33,7 +33,8 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 
 def may_edit(user) -> bool:
-    return sees_parks(user) and not scope_for(user).read_only
+    """Park staff and administrators write report drafts; county reviewers read them."""
+    return may(user, CHANGE, ReportDraft)
 
 
 def _park(request, code: str) -> Park:
@@ -64,7 +65,7 @@ def editor_url(park, year: int, kind: str) -> str:
 @login_required
 def index(request):
     """Pick a park, a year and a kind; the drafts and generated reports in scope."""
-    if not sees_parks(request.user):
+    if not may(request.user, VIEW, ReportDraft):
         raise Http404
     today = timezone.localdate()
     parks = list(Park.objects.for_user(request.user).order_by("sort_order", "code"))
@@ -111,8 +112,8 @@ def editor(request, code: str, year: int, kind: str):
             raise PermissionDenied
         texts = {key: request.POST.get(f"text_{key}", "") for key in outline.text_keys(kind)}
         try:
-            version = int(request.POST.get("version") or 0) or None
-        except ValueError:
+            version = int(request.POST["version"])  # 0: the editor was opened before any draft was saved
+        except (KeyError, ValueError):
             version = None
         try:
             annual.report_draft_save(report, texts, user=request.user, expected_version=version)
@@ -161,7 +162,7 @@ def editor(request, code: str, year: int, kind: str):
             "kinds": ReportKind.choices,
             "as_of": report.figures.as_of,
             "blocks": blocks,
-            "version": report.saved.version if report.saved else "",
+            "version": report.saved.version if report.saved else 0,
             "saved": report.saved,
             "figure_groups": figure_groups,
             "groups": GROUPS,
@@ -178,7 +179,7 @@ def editor(request, code: str, year: int, kind: str):
 @login_required
 def download_generated(request, pk: int):
     """A generated DOCX, for users who see its park."""
-    if not sees_parks(request.user):
+    if not may(request.user, VIEW, GeneratedReport):
         raise Http404
     generated = get_object_or_404(GeneratedReport.objects.for_user(request.user).select_related("park"), pk=pk)
     return FileResponse(generated.file.open("rb"), as_attachment=True, filename=generated.filename)
@@ -236,10 +237,10 @@ def history(request, code: str, year: int, kind: str):
 @require_http_methods(["GET", "POST"])
 def templates(request):
     """The Word templates the reports are written into: download, edit in Word, upload for a park."""
-    if not sees_parks(request.user):
+    if not may(request.user, VIEW, ReportTemplate):
         raise Http404
     parks = list(Park.objects.for_user(request.user).order_by("sort_order", "code"))
-    editable = may_edit(request.user)
+    editable = may(request.user, CHANGE, ReportTemplate)
     errors: list[str] = []
     if request.method == "POST":
         if not editable:

@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 from members.models import Applicant, DuesPayment, add_years
 from organizations.models import ActivityKind, NoticeReceipt, Park, PartyOrganization
 from parkparty.masking import display_value
-from parkparty.scoping import scope_for
-from parkparty.views.generic import Column, Entity, ObjectListView
+from parkparty.permissions import sees_everything
+from parkparty.views.generic import Column, Entity, ObjectListView, offered_add_url
 from parkparty.views.home import WAITING, todo_context
 from reports.exports import XLSX_TYPE, escape_text
 from reports.models import ExportRecord
@@ -60,9 +60,8 @@ def years_offered(year: int) -> list[int]:
 
 
 def dashboard_context(request, park, year: int, board) -> dict:
-    scope = scope_for(request.user)
     crumbs = []
-    if park is not None and scope.everything:
+    if park is not None and sees_everything(request.user):
         crumbs.append((_("County overview"), dashboard_url(None, year)))
     if park is not None and park.parent_id and Park.objects.for_user(request.user).filter(pk=park.parent_id).exists():
         crumbs.append((str(park.parent), dashboard_url(park.parent, year)))
@@ -87,7 +86,7 @@ def dashboard_context(request, park, year: int, board) -> dict:
 
 @login_required
 def county(request):
-    if not scope_for(request.user).everything:
+    if not sees_everything(request.user):
         raise Http404
     year = requested_year(request)
     board = dashboards.build(None, year)
@@ -157,6 +156,9 @@ def organization_view(request, pk):
         "next_stage": list(next_stage),
         "unpaid": unpaid,
         "meetings_url": reverse("organizations:partyorganization_detail", args=[organization.pk]),
+        "add_activity_url": offered_add_url(
+            user, f"{reverse('organizations:activity_add')}?organization={organization.pk}"
+        ),
     }
     return render(request, "reports/dashboard_organization.html", context)
 

@@ -27,7 +27,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from parkparty.masking import MASKS, may_reveal
+from parkparty.masking import MASKS
+from parkparty.permissions import REVEAL, may
 from reports.models import ExportRecord
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -122,14 +123,15 @@ class SheetWriter:
         self.sheet.append([self.cell(value, mask) for value, mask in zip(values, self.masks, strict=True)])
 
 
-def write_workbook(target, queryset, columns, labels: Sequence[str], user, *, title: str = "") -> int:
+def write_workbook(target, queryset, columns, labels: Sequence[str], user, *, title: str = "", model=None) -> int:
     """Write the rows of ``queryset`` in ``columns`` (headed by ``labels``) to ``target``; return the row count.
 
     ``columns`` are the list's :class:`parkparty.views.generic.Column` objects; personal columns
-    (``mask`` "id" or "phone") are masked unless :func:`parkparty.masking.may_reveal` allows the user.
+    (``mask`` "id" or "phone") are masked unless the user may reveal them on records of ``model``
+    (the queryset's model by default).
     The queryset is read in chunks with the select_related it already carries.
     """
-    reveal = may_reveal(user)
+    reveal = may(user, REVEAL, model or queryset.model)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=sheet_title(title))
     sheet.freeze_panes = "A2"
@@ -152,7 +154,7 @@ def export_response(*, queryset, columns, labels, user, model, filters: str, nam
     """The xlsx of a list's rows as a streamed download named ``<name>-YYYYMMDD.xlsx``; the export is recorded."""
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 — closed by the FileResponse
     try:
-        rows = write_workbook(handle, queryset, columns, labels, user, title=name)
+        rows = write_workbook(handle, queryset, columns, labels, user, title=name, model=model)
         ExportRecord.objects.create(user=user, entity=model._meta.label_lower, filters=filters, rows=rows)
         handle.seek(0)
     except BaseException:
@@ -171,7 +173,7 @@ def write_import_workbook(kind: str, queryset, target, *, user) -> int:
     The headers, their order, the text-formatted code columns, the dropdowns and the value spellings are the
     import spec's (:func:`parkparty.imports.write_template`), each value given by its column's
     ``export_value``, so importing the file back unchanged changes nothing. ID numbers are the import key:
-    they are written in full, which is why callers check :func:`parkparty.masking.may_reveal` first.
+    they are written in full, which is why callers check that the user may reveal them first.
     Text is written as explicit string cells, never as formulas; it is not apostrophe-guarded, because
     the import would read the apostrophe back as part of the text.
     """

@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from organizations.models import Park
-from parkparty.services import check_can_write, save_record
+from parkparty.permissions import ADD, CHANGE, require
+from parkparty.services import save_record
 
 from .models import ReportKind, ReportTemplate
 from .rendering import MAX_TEMPLATE_BYTES, validate_template
@@ -27,9 +28,9 @@ def _read_limited(uploaded_file) -> bytes:
     return uploaded_file.read(MAX_TEMPLATE_BYTES + 1)
 
 
-def check_park_write(user, park: Park, model) -> None:
-    """Refuse (PermissionDenied) a user who may not write ``model`` records of ``park``."""
-    check_can_write(user, model)
+def check_park_write(user, park: Park, model, action: str = CHANGE) -> None:
+    """Refuse (PermissionDenied) a user who may not ``action`` ``model`` records of ``park``."""
+    require(user, action, model)
     if user is not None and not Park.objects.for_user(user).filter(pk=park.pk).exists():
         raise PermissionDenied(_("This record is outside the parks and organizations you work on."))
 
@@ -51,7 +52,7 @@ def report_template_upload(
     may not change the park's records. The previous active template of the kind
     is deactivated; both writes get history entries.
     """
-    check_park_write(user, park, ReportTemplate)
+    check_park_write(user, park, ReportTemplate, ADD)
     if kind not in ReportKind.values:
         raise ValidationError(_("Unknown report kind."), code="kind")
     data = _read_limited(uploaded_file)
@@ -76,5 +77,5 @@ def _activate(template: ReportTemplate, *, user) -> ReportTemplate:
     previous = ReportTemplate.objects.select_for_update().filter(park=template.park, kind=template.kind, is_active=True)
     for old in previous:
         old.is_active = False
-        save_record(old, user=user, reason=_("Replaced by a newly uploaded template."))
+        save_record(old, user=user, expected_version=old.version, reason=_("Replaced by a newly uploaded template."))
     return save_record(template, user=user, reason=_("Template uploaded."))

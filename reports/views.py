@@ -5,9 +5,14 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from parkparty.masking import may_reveal
+from parkparty.permissions import EXPORT, REVEAL, may
 from parkparty.views.generic import EntityView, ListingMixin
 from reports.exports import import_workbook_response
+
+
+def may_full_export(user, model) -> bool:
+    """The import workbook holds full personal data: for roles that may both export and reveal these records."""
+    return may(user, EXPORT, model) and may(user, REVEAL, model)
 
 
 class ImportWorkbookExportView(ListingMixin, EntityView):
@@ -20,7 +25,7 @@ class ImportWorkbookExportView(ListingMixin, EntityView):
     kind = ""
 
     def get(self, request):
-        if not may_reveal(request.user):
+        if not may_full_export(request.user, self.entity.model):
             raise PermissionDenied(_("Your role may not export records with their full personal data."))
         entity = self.entity
         listing = self.listing(request)
@@ -50,7 +55,7 @@ def import_workbook_context(entity, request) -> dict:
     """``export_workbook_url`` (with the list's filters and search) for the roles that may use it."""
     from django.urls import reverse
 
-    if not may_reveal(request.user):
+    if not may_full_export(request.user, entity.model):
         return {}
     url = reverse(entity.url_name("export_workbook"))
     params = request.GET.copy()

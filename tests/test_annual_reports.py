@@ -133,7 +133,7 @@ def test_only_blocks_that_differ_from_the_data_draft_are_stored(park, staff):
     report = load_report(park, YEAR, outline.DUTY)
     texts = dict(report.texts)
     texts["intro"] = "  改写后的开头。\r\n第二段。  "
-    saved = report_draft_save(report, texts, user=fresh(staff), expected_version=None)
+    saved = report_draft_save(report, texts, user=fresh(staff), expected_version=0)
     assert saved.texts == {"intro": "改写后的开头。\n第二段。"}
     assert saved.history.count() == 1 and saved.history.first().history_user == staff
 
@@ -150,7 +150,7 @@ def test_only_blocks_that_differ_from_the_data_draft_are_stored(park, staff):
 
 def test_stale_save_is_refused_and_names_who_saved(park, staff, staff2):
     first = load_report(park, YEAR, outline.DUTY)
-    report_draft_save(first, {"intro": "第一次。"}, user=fresh(staff), expected_version=None)
+    report_draft_save(first, {"intro": "第一次。"}, user=fresh(staff), expected_version=0)
     version = ReportDraft.objects.get().version
     mine, theirs = load_report(park, YEAR, outline.DUTY), load_report(park, YEAR, outline.DUTY)
     report_draft_save(mine, {"intro": "王的修改。"}, user=fresh(staff), expected_version=version)
@@ -163,11 +163,11 @@ def test_saving_is_refused_outside_the_users_scope_and_for_readers(park, county,
     report = load_report(park, YEAR, outline.DUTY)
     for user in (county, outsider):
         with pytest.raises(PermissionDenied):
-            report_draft_save(report, {"intro": "不应保存。"}, user=fresh(user), expected_version=None)
+            report_draft_save(report, {"intro": "不应保存。"}, user=fresh(user), expected_version=0)
         with pytest.raises(PermissionDenied):
             report_generate(report, user=fresh(user))
     with pytest.raises(ValidationError):
-        report_draft_save(report, {"no_such_block": "x"}, user=fresh(staff), expected_version=None)
+        report_draft_save(report, {"no_such_block": "x"}, user=fresh(staff), expected_version=0)
     assert not ReportDraft.objects.exists() and not GeneratedReport.objects.exists()
 
 
@@ -188,7 +188,7 @@ def test_user_text_with_markup_and_template_syntax_appears_literally(park, staff
         report,
         {"title": title_text, body: NASTY + "\n{%- raw %}第二段{# c #}"},
         user=fresh(staff),
-        expected_version=None,
+        expected_version=0,
     )
     generated = report_generate(load_report(park, YEAR, kind), user=fresh(staff))
     with generated.file.open("rb") as handle:
@@ -209,10 +209,10 @@ def test_staff_edit_save_and_see_the_saved_text(client, park, staff):
     assert page.status_code == 200
     report = load_report(park, YEAR, outline.DUTY)
     assert report.texts["intro"] in page.content.decode()
-    assert 'name="version" value=""' in page.content.decode()
+    assert 'name="version" value="0"' in page.content.decode()
 
     data = form_texts(report, work_2="园区今年组织了三次书记培训。")
-    response = client.post(editor(park), {**data, "version": "", "action": "save"})
+    response = client.post(editor(park), {**data, "version": "0", "action": "save"})
     assert response.status_code == 302 and response["Location"] == editor(park)
 
     draft = ReportDraft.objects.get(park=park, year=YEAR, kind=outline.DUTY)
@@ -231,7 +231,7 @@ def test_staff_edit_save_and_see_the_saved_text(client, park, staff):
 
 def test_stale_save_in_the_editor_answers_409_naming_the_other_user(client, park, staff, staff2):
     report = load_report(park, YEAR, outline.DUTY)
-    report_draft_save(report, {"intro": "初稿。"}, user=fresh(staff), expected_version=None)
+    report_draft_save(report, {"intro": "初稿。"}, user=fresh(staff), expected_version=0)
     version = ReportDraft.objects.get().version
     data = form_texts(load_report(park, YEAR, outline.DUTY))
 
@@ -253,7 +253,7 @@ def test_stale_save_in_the_editor_answers_409_naming_the_other_user(client, park
 def test_generate_keeps_the_file_and_download_returns_the_docx(client, park, staff, media):
     as_user(client, staff)
     data = form_texts(load_report(park, YEAR, outline.DUTY), intro="生成前改写的开头。")
-    response = client.post(editor(park), {**data, "version": "", "action": "generate"})
+    response = client.post(editor(park), {**data, "version": "0", "action": "generate"})
     generated = GeneratedReport.objects.get()
     assert response.status_code == 302 and response["Location"] == f"{editor(park)}?generated={generated.pk}"
     assert (generated.park, generated.year, generated.kind, generated.created_by) == (park, YEAR, "duty", staff)
@@ -276,7 +276,7 @@ def test_generate_keeps_the_file_and_download_returns_the_docx(client, park, sta
 
 def test_county_reviewer_reads_any_park_but_cannot_save(client, park, staff, county):
     report_draft_save(
-        load_report(park, YEAR, outline.DUTY), {"intro": "园区写的。"}, user=fresh(staff), expected_version=None
+        load_report(park, YEAR, outline.DUTY), {"intro": "园区写的。"}, user=fresh(staff), expected_version=0
     )
     generated = report_generate(load_report(park, YEAR, outline.DUTY), user=fresh(staff))
     as_user(client, county)
@@ -289,8 +289,8 @@ def test_county_reviewer_reads_any_park_but_cannot_save(client, park, staff, cou
         assert preview(park, kind) in body
 
     data = form_texts(load_report(park, YEAR, outline.DUTY), intro="县里改的。")
-    assert client.post(editor(park), {**data, "version": "", "action": "save"}).status_code == 403
-    assert client.post(editor(park), {**data, "version": "", "action": "generate"}).status_code == 403
+    assert client.post(editor(park), {**data, "version": "0", "action": "save"}).status_code == 403
+    assert client.post(editor(park), {**data, "version": "0", "action": "generate"}).status_code == 403
     assert ReportDraft.objects.get().texts == {"intro": "园区写的。"}
     assert GeneratedReport.objects.count() == 1
 
@@ -317,14 +317,14 @@ def test_secretary_has_no_reports(client, park, secretary, staff):
 
 def test_staff_of_another_park_get_404(client, park, staff, outsider):
     report_draft_save(
-        load_report(park, YEAR, outline.DUTY), {"intro": "园区写的。"}, user=fresh(staff), expected_version=None
+        load_report(park, YEAR, outline.DUTY), {"intro": "园区写的。"}, user=fresh(staff), expected_version=0
     )
     generated = report_generate(load_report(park, YEAR, outline.DUTY), user=fresh(staff))
     as_user(client, outsider)
     for url in (editor(park), preview(park), history(park), reverse("annual:download", args=[generated.pk])):
         assert client.get(url).status_code == 404, url
     data = form_texts(load_report(park, YEAR, outline.DUTY), intro="越权修改。")
-    assert client.post(editor(park), {**data, "version": "", "action": "save"}).status_code == 404
+    assert client.post(editor(park), {**data, "version": "0", "action": "save"}).status_code == 404
     assert ReportDraft.objects.get().texts == {"intro": "园区写的。"}
     # Their own park is fine.
     assert client.get(editor(outsider.park)).status_code == 200
@@ -403,7 +403,7 @@ def test_command_uses_the_saved_draft(park, staff, tmp_path):
         load_report(park, YEAR, outline.DUTY),
         {"causes": "原因分析：人手不足。"},
         user=fresh(staff),
-        expected_version=None,
+        expected_version=0,
     )
     target = tmp_path / "duty.docx"
     out = StringIO()
@@ -524,7 +524,7 @@ def test_demo_duty_report_prefers_the_saved_draft(demo, db, tmp_path):
     zone = Park.objects.get(code="DEMO")
     staff = User.objects.get(username="demo-staff")
     report_draft_save(
-        load_report(zone, YEAR, outline.DUTY), {"intro": "示范园区述职：已编辑。"}, user=staff, expected_version=None
+        load_report(zone, YEAR, outline.DUTY), {"intro": "示范园区述职：已编辑。"}, user=staff, expected_version=0
     )
     target = tmp_path / "duty.docx"
     out = StringIO()

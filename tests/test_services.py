@@ -39,7 +39,9 @@ def local_day(moment: datetime.datetime) -> datetime.date:
 
 def test_back_dated_change_is_never_dated_before_the_latest_entry(staff_a, org_a):
     member = f.MemberFactory(organization=org_a)  # entered today
-    member_end(member, reason=EndReason.DECEASED, on=datetime.date(2023, 9, 1), user=staff_a)
+    member_end(
+        member, expected_version=member.version, reason=EndReason.DECEASED, on=datetime.date(2023, 9, 1), user=staff_a
+    )
     assert last_entry(member).history_date >= member.history.earliest("history_date").history_date
     assert member.history.as_of(timezone.now()).ended_on == datetime.date(2023, 9, 1)
 
@@ -264,7 +266,7 @@ def test_dated_save_does_not_leak_its_date_into_the_next_save(staff_a, park_a):
         f.EnterpriseFactory.build(park=park_a), user=staff_a, history_date=datetime.date(2020, 1, 1)
     )
     enterprise.employees = 99
-    save_record(enterprise, user=staff_a)
+    save_record(enterprise, user=staff_a, expected_version=enterprise.version)
     assert last_entry(enterprise).history_date.year == timezone.now().year
 
 
@@ -274,7 +276,14 @@ def test_dated_save_does_not_leak_its_date_into_the_next_save(staff_a, park_a):
 def test_member_end_keeps_the_record_with_reason_date_and_event(staff_a, org_a):
     member = existing_since(f.MemberFactory(organization=org_a), datetime.date(2020, 1, 1))
     on = datetime.date(2023, 9, 1)
-    member_end(member, reason=EndReason.TRANSFERRED_OUT, on=on, user=staff_a, counterpart="某县某党支部")
+    member_end(
+        member,
+        expected_version=member.version,
+        reason=EndReason.TRANSFERRED_OUT,
+        on=on,
+        user=staff_a,
+        counterpart="某县某党支部",
+    )
 
     stored = Member.objects.get(pk=member.pk)
     assert stored.ended_on == on
@@ -288,9 +297,21 @@ def test_member_end_keeps_the_record_with_reason_date_and_event(staff_a, org_a):
 
 def test_member_end_refuses_a_second_end(staff_a, org_a):
     member = f.MemberFactory(organization=org_a)
-    member_end(member, reason=EndReason.TRANSFERRED_OUT, on=datetime.date(2023, 9, 1), user=staff_a)
+    member_end(
+        member,
+        expected_version=member.version,
+        reason=EndReason.TRANSFERRED_OUT,
+        on=datetime.date(2023, 9, 1),
+        user=staff_a,
+    )
     with pytest.raises(ValidationError):
-        member_end(member, reason=EndReason.DECEASED, on=datetime.date(2023, 10, 1), user=staff_a)
+        member_end(
+            member,
+            expected_version=member.version,
+            reason=EndReason.DECEASED,
+            on=datetime.date(2023, 10, 1),
+            user=staff_a,
+        )
     stored = Member.objects.get(pk=member.pk)
     assert stored.end_reason == EndReason.TRANSFERRED_OUT
     assert MembershipEvent.objects.filter(member=member).count() == 1
@@ -299,14 +320,14 @@ def test_member_end_refuses_a_second_end(staff_a, org_a):
 def test_member_end_refuses_unknown_reason(staff_a, org_a):
     member = f.MemberFactory(organization=org_a)
     with pytest.raises(ValidationError):
-        member_end(member, reason="moved", on=datetime.date(2023, 9, 1), user=staff_a)
+        member_end(member, expected_version=member.version, reason="moved", on=datetime.date(2023, 9, 1), user=staff_a)
     assert Member.objects.get(pk=member.pk).ended_on is None
 
 
 def test_member_confirm_full_after_a_year_makes_a_full_member_with_event(staff_a, org_a):
     member = f.MemberFactory(organization=org_a, probationary=True, joined_on=datetime.date(2022, 7, 1))
     on = datetime.date(2023, 7, 1)
-    member_confirm_full(member, on=on, user=staff_a)
+    member_confirm_full(member, expected_version=member.version, on=on, user=staff_a)
     stored = Member.objects.get(pk=member.pk)
     assert (stored.category, stored.full_on) == (MemberCategory.FULL, on)
     assert MembershipEvent.objects.filter(member=member, kind=EventKind.CONFIRMED_FULL, date=on).exists()
@@ -315,7 +336,7 @@ def test_member_confirm_full_after_a_year_makes_a_full_member_with_event(staff_a
 def test_member_confirm_full_before_a_year_is_refused_and_nothing_is_saved(staff_a, org_a):
     member = f.MemberFactory(organization=org_a, probationary=True, joined_on=datetime.date(2022, 7, 1))
     with pytest.raises(ValidationError) as excinfo:
-        member_confirm_full(member, on=datetime.date(2023, 6, 30), user=staff_a)
+        member_confirm_full(member, expected_version=member.version, on=datetime.date(2023, 6, 30), user=staff_a)
     assert "full_on" in excinfo.value.error_dict
     assert Member.objects.get(pk=member.pk).category == MemberCategory.PROBATIONARY
     assert not MembershipEvent.objects.filter(member=member).exists()
@@ -324,7 +345,7 @@ def test_member_confirm_full_before_a_year_is_refused_and_nothing_is_saved(staff
 def test_member_confirm_full_refuses_a_full_member(staff_a, org_a):
     member = f.MemberFactory(organization=org_a)
     with pytest.raises(ValidationError):
-        member_confirm_full(member, on=datetime.date(2023, 7, 1), user=staff_a)
+        member_confirm_full(member, expected_version=member.version, on=datetime.date(2023, 7, 1), user=staff_a)
 
 
 # Development pipeline --------------------------------------------------------
@@ -333,7 +354,7 @@ def test_member_confirm_full_refuses_a_full_member(staff_a, org_a):
 def test_applicant_admit_creates_probationary_member_with_admission_event_and_links_it(staff_a, org_a):
     applicant = f.ApplicantFactory(organization=org_a, candidate=True)
     on = datetime.date(2023, 1, 10)
-    member = applicant_admit(applicant, on=on, user=staff_a)
+    member = applicant_admit(applicant, expected_version=applicant.version, on=on, user=staff_a)
 
     member = Member.objects.get(pk=member.pk)
     assert member.category == MemberCategory.PROBATIONARY
@@ -347,23 +368,23 @@ def test_applicant_admit_creates_probationary_member_with_admission_event_and_li
 def test_applicant_admit_refuses_a_non_candidate_and_creates_no_member(staff_a, org_a):
     applicant = f.ApplicantFactory(organization=org_a, activist_on=datetime.date(2021, 6, 1))
     with pytest.raises(ValidationError):
-        applicant_admit(applicant, on=datetime.date(2023, 1, 10), user=staff_a)
+        applicant_admit(applicant, expected_version=applicant.version, on=datetime.date(2023, 1, 10), user=staff_a)
     assert not Member.objects.filter(id_number=applicant.id_number).exists()
     assert Applicant.objects.get(pk=applicant.pk).member is None
 
 
 def test_applicant_admit_refuses_a_second_admission(staff_a, org_a):
     applicant = f.ApplicantFactory(organization=org_a, candidate=True)
-    applicant_admit(applicant, on=datetime.date(2023, 1, 10), user=staff_a)
+    applicant_admit(applicant, expected_version=applicant.version, on=datetime.date(2023, 1, 10), user=staff_a)
     with pytest.raises(ValidationError):
-        applicant_admit(applicant, on=datetime.date(2023, 2, 10), user=staff_a)
+        applicant_admit(applicant, expected_version=applicant.version, on=datetime.date(2023, 2, 10), user=staff_a)
     assert Member.objects.filter(id_number=applicant.id_number).count() == 1
 
 
 def test_confirming_admitted_member_dates_full_membership_on_the_application(staff_a, org_a):
     applicant = f.ApplicantFactory(organization=org_a, candidate=True)
-    member = applicant_admit(applicant, on=datetime.date(2023, 1, 10), user=staff_a)
-    member_confirm_full(member, on=datetime.date(2024, 1, 10), user=staff_a)
+    member = applicant_admit(applicant, expected_version=applicant.version, on=datetime.date(2023, 1, 10), user=staff_a)
+    member_confirm_full(member, expected_version=member.version, on=datetime.date(2024, 1, 10), user=staff_a)
     assert Applicant.objects.get(pk=applicant.pk).full_on == datetime.date(2024, 1, 10)
 
 
@@ -373,7 +394,9 @@ def test_confirming_admitted_member_dates_full_membership_on_the_application(sta
 def test_organization_dissolve_is_refused_while_members_remain(staff_a, org_a):
     f.MemberFactory(organization=org_a)
     with pytest.raises(ValidationError):
-        organization_dissolve(org_a, on=datetime.date(2023, 10, 1), reason="企业停产", user=staff_a)
+        organization_dissolve(
+            org_a, expected_version=org_a.version, on=datetime.date(2023, 10, 1), reason="企业停产", user=staff_a
+        )
     assert org_a.__class__.objects.get(pk=org_a.pk).status == OrganizationStatus.ACTIVE
 
 
@@ -381,10 +404,16 @@ def test_organization_dissolve_after_members_left_uncovers_its_enterprises(staff
     member = existing_since(f.MemberFactory(organization=org_a), datetime.date(2020, 1, 1))
     enterprise = existing_since(f.EnterpriseFactory(organization=org_a), datetime.date(2020, 1, 1))
     existing_since(org_a, datetime.date(2020, 1, 1))
-    member_end(member, reason=EndReason.TRANSFERRED_OUT, on=datetime.date(2023, 9, 1), user=staff_a)
+    member_end(
+        member,
+        expected_version=member.version,
+        reason=EndReason.TRANSFERRED_OUT,
+        on=datetime.date(2023, 9, 1),
+        user=staff_a,
+    )
     on = datetime.date(2023, 10, 1)
 
-    organization_dissolve(org_a, on=on, reason="企业停产", user=staff_a)
+    organization_dissolve(org_a, expected_version=org_a.version, on=on, reason="企业停产", user=staff_a)
 
     org_a.refresh_from_db()
     assert (org_a.status, org_a.dissolved_on, org_a.dissolution_reason) == (
@@ -400,7 +429,9 @@ def test_organization_dissolve_after_members_left_uncovers_its_enterprises(staff
 
 def test_organization_dissolve_needs_a_reason(staff_a, org_a):
     with pytest.raises(ValidationError):
-        organization_dissolve(org_a, on=datetime.date(2023, 10, 1), reason="  ", user=staff_a)
+        organization_dissolve(
+            org_a, expected_version=org_a.version, on=datetime.date(2023, 10, 1), reason="  ", user=staff_a
+        )
 
 
 def test_organization_found_founds_a_forming_organization_on_the_date(staff_a, park_a):
@@ -409,7 +440,7 @@ def test_organization_found_founds_a_forming_organization_on_the_date(staff_a, p
     )
     existing_since(organization, datetime.date(2023, 1, 1))
     on = datetime.date(2023, 5, 4)
-    organization_found(organization, on=on, user=staff_a)
+    organization_found(organization, expected_version=organization.version, on=on, user=staff_a)
     organization.refresh_from_db()
     assert (organization.status, organization.founded_on) == (OrganizationStatus.ACTIVE, on)
     assert local_day(last_entry(organization).history_date) == on
@@ -417,7 +448,7 @@ def test_organization_found_founds_a_forming_organization_on_the_date(staff_a, p
 
 def test_organization_found_refuses_an_organization_already_founded(staff_a, org_a):
     with pytest.raises(ValidationError):
-        organization_found(org_a, on=datetime.date(2023, 5, 4), user=staff_a)
+        organization_found(org_a, expected_version=org_a.version, on=datetime.date(2023, 5, 4), user=staff_a)
 
 
 def test_organization_found_refuses_a_date_before_formation_started(staff_a, park_a):
@@ -425,7 +456,9 @@ def test_organization_found_refuses_a_date_before_formation_started(staff_a, par
         park=park_a, status=OrganizationStatus.FORMING, founded_on=None, forming_since=datetime.date(2023, 6, 1)
     )
     with pytest.raises(ValidationError) as excinfo:
-        organization_found(organization, on=datetime.date(2023, 5, 4), user=staff_a)
+        organization_found(
+            organization, expected_version=organization.version, on=datetime.date(2023, 5, 4), user=staff_a
+        )
     assert "founded_on" in excinfo.value.error_dict
 
 
@@ -456,7 +489,12 @@ def test_survey_dated_in_the_past_of_enterprise_entered_today_shows_in_history_a
     """A back-dated history entry must not leave the history as of today showing the state before it."""
     enterprise = save_record(f.EnterpriseFactory.build(park=park_a, employees=100), user=staff_a)
     enterprise.employees = 150
-    enterprise_record_survey(enterprise, surveyed_on=timezone.localdate() - datetime.timedelta(days=30), user=staff_a)
+    enterprise_record_survey(
+        enterprise,
+        expected_version=enterprise.version,
+        surveyed_on=timezone.localdate() - datetime.timedelta(days=30),
+        user=staff_a,
+    )
     assert Enterprise.objects.get(pk=enterprise.pk).employees == 150
     assert enterprise.history.as_of(timezone.now()).employees == 150
 
@@ -464,15 +502,16 @@ def test_survey_dated_in_the_past_of_enterprise_entered_today_shows_in_history_a
 def test_enterprise_record_survey_twice_on_one_day_updates_that_survey(staff_a, park_a):
     enterprise = f.EnterpriseFactory(park=park_a, employees=100)
     day = datetime.date(2023, 6, 30)
-    enterprise_record_survey(enterprise, surveyed_on=day, user=staff_a)
+    enterprise_record_survey(enterprise, expected_version=enterprise.version, surveyed_on=day, user=staff_a)
     enterprise.employees = 120
-    enterprise_record_survey(enterprise, surveyed_on=day, user=staff_a)
+    enterprise_record_survey(enterprise, expected_version=enterprise.version, surveyed_on=day, user=staff_a)
     assert EnterpriseSurvey.objects.get(enterprise=enterprise).employees == 120
 
 
 def test_enterprise_record_survey_refuses_stale_edit_and_keeps_no_survey(staff_a, park_a):
     enterprise = f.EnterpriseFactory(park=park_a)
-    save_record(Enterprise.objects.get(pk=enterprise.pk), user=staff_a)  # someone else saved: version 2
+    other = Enterprise.objects.get(pk=enterprise.pk)
+    save_record(other, user=staff_a, expected_version=other.version)  # someone else saved: version 2
     with pytest.raises(StaleEditError):
         enterprise_record_survey(enterprise, surveyed_on=datetime.date(2023, 6, 30), user=staff_a, expected_version=1)
     assert not EnterpriseSurvey.objects.exists()
@@ -481,7 +520,7 @@ def test_enterprise_record_survey_refuses_stale_edit_and_keeps_no_survey(staff_a
 def test_enterprise_deregister_keeps_the_enterprise_with_status_and_date(staff_a, park_a):
     enterprise = f.EnterpriseFactory(park=park_a)
     on = datetime.date(2023, 11, 30)
-    enterprise_deregister(enterprise, on=on, user=staff_a)
+    enterprise_deregister(enterprise, expected_version=enterprise.version, on=on, user=staff_a)
     stored = Enterprise.objects.get(pk=enterprise.pk)
     assert (stored.status, stored.deregistered_on) == (EnterpriseStatus.DEREGISTERED, on)
 
@@ -603,9 +642,9 @@ def test_two_changes_dated_on_the_same_day_read_back_as_one_state(staff_a, org_a
     member = existing_since(f.MemberFactory(organization=org_a, status=MemberStatus.NORMAL), datetime.date(2020, 1, 1))
     day = datetime.date(2023, 3, 1)
     member.status = MemberStatus.MOBILE
-    save_record(member, user=staff_a, history_date=day)
+    save_record(member, user=staff_a, expected_version=member.version, history_date=day)
     member.phone = "13800000000"
-    save_record(member, user=staff_a, history_date=day)
+    save_record(member, user=staff_a, expected_version=member.version, history_date=day)
     end_of_day = timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 59)))
     states = Member.history.as_of(end_of_day).filter(pk=member.pk)
     assert [(m.status, m.phone) for m in states] == [(MemberStatus.MOBILE, "13800000000")]

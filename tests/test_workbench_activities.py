@@ -360,7 +360,7 @@ def test_stale_edit_is_refused_and_keeps_the_input(client, world):
     client.force_login(world.staff_a)
     data = edit_data(activity, title="我的修改")
     activity.summary = "同事先改了"
-    save_record(activity, user=world.admin)
+    save_record(activity, user=world.admin, expected_version=activity.version)
     response = client.post(url("edit", activity), data)
     assert response.status_code == 400
     page = response.content.decode()
@@ -487,7 +487,7 @@ def test_delete_asks_for_confirmation_then_removes_and_keeps_history(client, wor
     assert confirm.status_code == 200
     assert activity.title in confirm.content.decode()
     assert Activity.objects.filter(pk=activity.pk).exists()
-    response = client.post(url("delete", activity))
+    response = client.post(url("delete", activity), {"version": activity.version})
     assert response.status_code == 302 and response["Location"] == LIST
     assert not Activity.objects.filter(pk=activity.pk).exists()
     deletion = Activity.history.get(id=activity.pk, history_type="-")

@@ -236,7 +236,7 @@ def test_admit_creates_the_probationary_member_and_links_it(client, world, candi
 
 def test_admit_within_the_stage_rules_shows_the_error_on_the_date(client, world, candidate):
     response = signed_in(client, world, "staff_a").post(
-        url("admit", candidate.pk), {"on": "2022-01-01", "ethnicity": "汉族"}
+        url("admit", candidate.pk), {"on": "2022-01-01", "ethnicity": "汉族", "version": candidate.version}
     )
     assert response.status_code == 400
     assert response.context["form"].errors["on"]
@@ -263,7 +263,7 @@ def test_withdraw_keeps_the_record_with_date_and_reason(client, world, candidate
 
 def test_withdraw_before_applying_is_refused_on_the_date(client, world, candidate):
     response = signed_in(client, world, "staff_a").post(
-        url("withdraw", candidate.pk), {"on": "2020-01-01", "reason": "x"}
+        url("withdraw", candidate.pk), {"on": "2020-01-01", "reason": "x", "version": candidate.version}
     )
     assert response.status_code == 400
     assert response.context["form"].errors["on"]
@@ -302,23 +302,27 @@ def test_county_reviewer_writes_quotas(client, world):
     assert quota.history.latest().history_user == world.county
 
 
-def test_staff_add_quotas_for_their_own_parks_only(client, world):
+def test_quotas_are_the_countys_plan_park_staff_read_them_but_may_not_set_them(client, world):
     client = signed_in(client, world, "staff_a")
-    form = client.get(quota_url("add")).context["form"]
-    assert set(form.fields["park"].queryset) == {world.zone_a, world.sub_a1}
-    assert client.post(quota_url("add"), {"park": world.zone_b.pk, "year": 2030, "quota": 7}).status_code == 400
-    response = client.post(quota_url("add"), {"park": world.sub_a1.pk, "year": 2030, "quota": 7})
-    assert response.status_code == 302
-    quota = DevelopmentQuota.objects.get(park=world.sub_a1, year=2030)
-    assert quota.history.get().history_user == world.staff_a
-    assert not DevelopmentQuota.objects.filter(park=world.zone_b, year=2030).exists()
+    quota = world.in_a[DevelopmentQuota]
+    assert client.get(quota_url("detail", quota.pk)).status_code == 200
+    assert client.get(quota_url("add")).status_code == 403
+    assert client.post(quota_url("add"), {"park": world.sub_a1.pk, "year": 2030, "quota": 7}).status_code == 403
+    assert client.get(quota_url("edit", quota.pk)).status_code == 403
+    data = {"park": quota.park_id, "year": quota.year, "quota": 99, "version": quota.version}
+    assert client.post(quota_url("edit", quota.pk), data).status_code == 403
+    assert not DevelopmentQuota.objects.filter(year=2030).exists()
+    assert DevelopmentQuota.objects.get(pk=quota.pk).quota == quota.quota
+    page = client.get(quota_url("list")).content.decode()
+    assert quota_url("add") not in page
 
 
 def test_quota_for_the_same_park_and_year_twice_is_refused(client, world):
     existing = world.in_a[DevelopmentQuota]
     data = {"park": existing.park_id, "year": existing.year, "quota": 1}
-    response = signed_in(client, world, "staff_a").post(quota_url("add"), data)
+    response = signed_in(client, world, "county").post(quota_url("add"), data)
     assert response.status_code == 400
+    assert DevelopmentQuota.objects.filter(park=existing.park, year=existing.year).count() == 1
 
 
 def test_staff_see_quotas_of_their_parks_and_secretaries_none(client, world):

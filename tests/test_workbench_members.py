@@ -342,7 +342,7 @@ def test_staff_edit_a_member_and_history_names_them(client, world, member):
 def test_stale_edit_is_refused_and_the_input_is_kept(client, world, member):
     opened_version = member.version
     member.notes = "同事先改过"
-    save_record(member, user=world.staff_a)
+    save_record(member, user=world.staff_a, expected_version=member.version)
     response = signed_in(client, world, "staff_a").post(
         url("edit", member.pk), edit_data(member, name="王卫国", version=opened_version)
     )
@@ -440,7 +440,9 @@ def test_confirm_full_membership(client, world):
 
 def test_confirm_full_before_a_year_of_probation_shows_the_error_on_the_date(client, world):
     member = f.MemberFactory(organization=world.in_a.organization, probationary=True)
-    response = signed_in(client, world, "staff_a").post(url("confirm_full", member.pk), {"on": "2023-01-01"})
+    response = signed_in(client, world, "staff_a").post(
+        url("confirm_full", member.pk), {"on": "2023-01-01", "version": member.version}
+    )
     assert response.status_code == 400
     message = in_chinese("Full membership comes at least one year after joining (the probation period).")
     assert response.context["form"].errors["on"] == [message]

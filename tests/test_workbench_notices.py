@@ -157,7 +157,7 @@ def test_stale_edit_is_refused_and_keeps_the_input(client, world):
     client.force_login(world.staff_a)
     data = form_data(title="我的修改", version=notice.version)
     notice.body = "同事改了正文"
-    save_record(notice, user=world.staff_a)
+    save_record(notice, user=world.staff_a, expected_version=notice.version)
     response = client.post(url("edit", notice), data)
     assert response.status_code == 400
     assert "我的修改" in response.content.decode()
@@ -212,8 +212,10 @@ def test_staff_forward_county_notice_to_organizations(client, world):
 def test_forwarding_outside_scope_is_refused(client, world):
     notice = county_notice(world)
     client.force_login(world.staff_a)
-    response = client.post(url("forward", notice), {"organizations": [world.in_b.organization.pk]})
+    data = {"organizations": [world.in_b.organization.pk], "version": notice.version}
+    response = client.post(url("forward", notice), data)
     assert response.status_code == 400
+    assert "organizations" in response.context["form"].errors
     assert not notice.receipts.filter(organization=world.in_b.organization).exists()
 
 
@@ -228,7 +230,7 @@ def test_county_and_secretary_do_not_forward(client, world):
 def test_sub_park_staff_cannot_forward_a_notice_only_their_zone_received(client, world):
     notice = county_notice(world)
     client.force_login(world.staff_a)
-    client.post(url("forward", notice), {"organizations": [world.in_a1.organization.pk]})
+    client.post(url("forward", notice), {"organizations": [world.in_a1.organization.pk], "version": notice.version})
     client.force_login(world.staff_a1)
     assert client.get(url("detail", notice)).status_code == 200
     assert client.get(url("forward", notice)).status_code == 403

@@ -42,7 +42,7 @@ from organizations.models import (
     ServiceCenterKind,
 )
 from organizations.views.party import activities_panel, meetings_panel
-from parkparty.scoping import scope_for
+from parkparty.permissions import scope_for
 from parkparty.services import save_record
 
 from . import factories as f
@@ -267,7 +267,7 @@ def test_stale_edit_is_refused_naming_who_changed_it_and_keeps_the_input(world, 
     data = edit_data(client, case.slug, record.pk)
     colleague = f.ParkStaffFactory(park=world.zone_a, last_name="王", first_name="五")
     setattr(record, case.text_field, "同事先改")
-    save_record(record, user=colleague)
+    save_record(record, user=colleague, expected_version=record.version)
     data[case.text_field] = "我的修改"
     response = client.post(url(case.slug, "edit", record.pk), data)
     assert response.status_code == 400
@@ -662,7 +662,7 @@ def test_stale_dissolve_is_refused(world):
     old_version = organization.version
     colleague = f.ParkStaffFactory(park=world.zone_a, last_name="王", first_name="五")
     organization.notes = "同事先改"
-    save_record(organization, user=colleague)
+    save_record(organization, user=colleague, expected_version=organization.version)
     data = {"version": old_version, "dissolved_on": "2024-10-01", "dissolution_reason": "撤销"}
     response = client.post(url("partyorganization", "dissolve", organization.pk), data)
     assert response.status_code == 400

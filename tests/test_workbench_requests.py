@@ -244,7 +244,7 @@ def test_stale_edit_is_refused_and_keeps_the_input(client, world):
     client.force_login(world.staff_a)
     data = edit_data(request, title="我的修改")
     request.description = "同事补充了说明"
-    save_record(request, user=world.admin)
+    save_record(request, user=world.admin, expected_version=request.version)
     response = client.post(url("edit", request), data)
     assert response.status_code == 400
     assert "我的修改" in response.content.decode()
@@ -403,7 +403,7 @@ def test_delete_asks_for_confirmation_then_removes_and_keeps_history(client, wor
     client.force_login(world.staff_a)
     assert client.get(url("delete", request)).status_code == 200
     assert ServiceRequest.objects.filter(pk=request.pk).exists()
-    response = client.post(url("delete", request))
+    response = client.post(url("delete", request), {"version": request.version})
     assert response.status_code == 302 and response["Location"] == LIST
     assert not ServiceRequest.objects.filter(pk=request.pk).exists()
     assert ServiceRequest.history.get(id=request.pk, history_type="-").history_user == world.staff_a

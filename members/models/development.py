@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 from stdnum.cn import ric
 
 from parkparty.models import TrackedModel
-from parkparty.scoping import scoped_queryset
+from parkparty.permissions import scoped_queryset
 from parkparty.validators import normalize_resident_id, validate_resident_id
 
 from .members import Gender, Member, add_years
@@ -216,9 +216,6 @@ class DevelopmentQuota(TrackedModel):
 
     objects = scoped_queryset("park", None).as_manager()
     history = HistoricalRecords()
-
-    #: The county reviewer sets the yearly quotas.
-    county_writable = True
 
     class Meta:
         verbose_name = _("development quota")

@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 from stdnum.cn import ric
 
 from parkparty.models import TrackedModel
-from parkparty.scoping import scoped_queryset
+from parkparty.permissions import scoped_queryset
 from parkparty.validators import normalize_resident_id, validate_resident_id
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from parkparty.models import TrackedModel
-from parkparty.scoping import ScopedQuerySet, scoped_queryset
+from parkparty.permissions import ScopedQuerySet, scoped_queryset
 
 from .parks import Park
 from .party import PartyOrganization
@@ -53,9 +53,6 @@ class Notice(TrackedModel):
 
     objects = NoticeQuerySet.as_manager()
     history = HistoricalRecords()
-
-    #: The county reviewer issues notices although park records are read-only to them.
-    county_writable = True
 
     class Meta:
         verbose_name = _("notice")
@@ -108,8 +105,6 @@ class NoticeReceipt(TrackedModel):
 
     objects = scoped_queryset("park", "organization").as_manager()
     history = HistoricalRecords()
-
-    county_writable = True
 
     class Meta:
         verbose_name = _("notice receipt")

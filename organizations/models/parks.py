@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from parkparty.models import TrackedModel
-from parkparty.scoping import ScopedQuerySet, scoped_queryset
+from parkparty.permissions import VIEW, ScopedQuerySet, scoped_queryset
 
 YEAR_VALIDATORS = [MinValueValidator(1949)]
 
@@ -20,8 +20,8 @@ class ParkQuerySet(ScopedQuerySet):
         # A secretary sees the park their organization belongs to.
         return Q(party_organizations__in=organization_ids)
 
-    def for_user(self, user):
-        return super().for_user(user).distinct()
+    def for_user(self, user, action: str = VIEW):
+        return super().for_user(user, action).distinct()
 
     def zones(self):
         return self.filter(parent__isnull=True)
@@ -84,7 +84,7 @@ class Park(TrackedModel):
 
     def descendant_ids(self) -> frozenset[int]:
         """This park's id and the ids of all its sub-parks, at any depth."""
-        from parkparty.scoping import tree_ids
+        from parkparty.permissions import tree_ids
 
         return tree_ids(Park, self.pk)
 

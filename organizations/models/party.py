@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from parkparty.models import TrackedModel
-from parkparty.scoping import ScopedQuerySet, scoped_queryset
+from parkparty.permissions import ScopedQuerySet, scoped_queryset
 
 from .parks import YEAR_VALIDATORS, Park
 

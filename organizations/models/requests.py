@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from parkparty.models import TrackedModel
-from parkparty.scoping import scoped_queryset
+from parkparty.permissions import scoped_queryset
 
 from .enterprises import Enterprise
 from .parks import Park

@@ -40,7 +40,7 @@ from organizations.models import (
 )
 from parkparty.forms import WorkbenchModelForm
 from parkparty.masking import EMPTY
-from parkparty.scoping import scope_for
+from parkparty.permissions import CHANGE, is_organization_user
 from parkparty.views.generic import Column, Entity, EntityView, ObjectHistoryView, Panel, panel
 
 ATTENDEE_CHOICES_ID = "attendee-choices"
@@ -167,11 +167,10 @@ class ActivityForm(WorkbenchModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        scope = scope_for(self.user)
         self.fields["park"].required = False
         organizations = self.fields["organization"].queryset.select_related("park")
         self.fields["organization"].queryset = organizations
-        if not scope.everything and not scope.park_ids:
+        if is_organization_user(self.user):
             # Secretaries record their own organization's life only; its park follows.
             self.fields["organization"].required = True
             del self.fields["park"]
@@ -446,7 +445,7 @@ class AttendeeChoicesView(EntityView):
 
 
 class PhotoUploadView(EntityView):
-    writes = True
+    permission = CHANGE
 
     def get(self, request, pk):
         return HttpResponseRedirect(self.get_object().get_absolute_url())
@@ -498,7 +497,7 @@ class PhotoFileView(EntityView):
 
 
 class PhotoRemoveView(EntityView):
-    writes = True
+    permission = CHANGE
 
     def get(self, request, pk, photo):
         return HttpResponseRedirect(self.get_object().get_absolute_url())

@@ -7,7 +7,6 @@ import posixpath
 import django_filters
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpResponseRedirect
@@ -23,22 +22,17 @@ from organizations.notice_services import (
     notice_forward_as,
     notice_forwardable_organizations,
     notice_issue_as,
-    notice_may_edit,
-    notice_may_issue,
     notice_reach,
     notice_sign,
-    receipt_is_for,
 )
 from parkparty.forms import ActionForm, WorkbenchModelForm
-from parkparty.scoping import scope_for
+from parkparty.permissions import CHANGE, FORWARD, denied, park_ids
 from parkparty.views.generic import (
     Action,
     Column,
     Entity,
     EntityView,
     ObjectDetailView,
-    ObjectEditView,
-    ObjectListView,
 )
 
 from .activities import CheckboxList, year_choices
@@ -75,8 +69,7 @@ class NoticeForm(WorkbenchModelForm):
         self.fields["attachment"].help_text = _("PDF, OFD, Word, WPS, Excel, text, image or ZIP file, at most 20 MB.")
         if self.instance.pk is not None:
             return  # addressees change only by forwarding
-        scope = scope_for(self.user)
-        if scope.everything:
+        if park_ids(self.user) is None:  # the county issues to parks
             self.fields["parks"] = forms.ModelMultipleChoiceField(
                 label=_("Parks"),
                 queryset=Park.objects.for_user(self.user).order_by("sort_order", "code"),
@@ -127,7 +120,7 @@ class ForwardForm(ActionForm):
         )
 
 
-FORWARD = Action(
+FORWARD_ACTION = Action(
     name="forward",
     label=gettext_lazy("Forward"),
     form_class=ForwardForm,
@@ -136,6 +129,7 @@ FORWARD = Action(
     ),
     button_class="btn-outline-primary",
     help_text=gettext_lazy("Send the notice on to organizations; each one's secretary signs for it."),
+    permission=FORWARD,
 )
 
 
@@ -168,12 +162,6 @@ class NoticeFilterSet(django_filters.FilterSet):
 # --- views -----------------------------------------------------------------------
 
 
-class NoticeListView(ObjectListView):
-    def render(self, view, context, status=200, page_label=""):
-        context["can_write"] = notice_may_issue(self.request.user)
-        return super().render(view, context, status, page_label)
-
-
 class NoticeDetailView(ObjectDetailView):
     """The notice, every receipt in scope (late ones marked) and what this user may do with it."""
 
@@ -187,6 +175,7 @@ class NoticeDetailView(ObjectDetailView):
             .select_related("park", "organization", "received_by")
             .order_by("park__sort_order", "park__code", "organization__name", "pk")
         )
+        signable = set(NoticeReceipt.objects.for_user(user, CHANGE).filter(notice=notice).values_list("pk", flat=True))
         rows = []
         for receipt in receipts:
             receipt.notice = notice
@@ -199,7 +188,7 @@ class NoticeDetailView(ObjectDetailView):
                     if late
                     else ("pending", _("Not signed for yet"))
                 )
-            mine = receipt_is_for(receipt, user)
+            mine = receipt.pk in signable
             rows.append(
                 {
                     "receipt": receipt,
@@ -214,7 +203,6 @@ class NoticeDetailView(ObjectDetailView):
             )
         context.update(
             {
-                "can_write": notice_may_edit(user, notice),
                 "receipt_rows": rows,
                 "to_sign": [row for row in rows if row["sign_url"]],
                 "received_total": sum(1 for r in receipts if r.received_at is not None),
@@ -231,34 +219,19 @@ class NoticeDetailView(ObjectDetailView):
         return super().render(view, context, status, page_label)
 
 
-class NoticeEditView(ObjectEditView):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and "pk" not in kwargs and not notice_may_issue(request.user):
-            raise PermissionDenied(_("Your role receives notices but does not issue them."))
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_object(self):
-        notice = super().get_object()
-        if not notice_may_edit(self.request.user, notice):
-            raise PermissionDenied(_("Only the issuer of a notice may change it."))
-        return notice
-
-
 class NoticeForwardView(InstanceActionView):
     def action(self):
-        return FORWARD
+        return FORWARD_ACTION
 
     def get_object(self):
         notice = super().get_object()
         if not notice_reach(notice, self.request.user):
-            raise PermissionDenied(_("This notice has not reached a park you work on, so you cannot forward it."))
+            raise denied(FORWARD, notice)
         return notice
 
 
 class NoticeReceiveView(EntityView):
     """Sign for one receipt (POST); only its addressee may."""
-
-    writes = True
 
     def get(self, request, pk, receipt):
         return HttpResponseRedirect(self.get_object().get_absolute_url())
@@ -313,10 +286,7 @@ class NoticeEntity(Entity):
     @classmethod
     def urls(cls):
         replaced = {
-            "notice_list": NoticeListView,
             "notice_detail": NoticeDetailView,
-            "notice_add": NoticeEditView,
-            "notice_edit": NoticeEditView,
         }
         patterns = []
         for pattern in super().urls():

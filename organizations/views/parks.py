@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count, OuterRef, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from members.models import Member
 from organizations.models import Enterprise, EnterpriseStatus, OrganizationStatus, Park, ParkStaffing, PartyOrganization
-from organizations.views.party import count_of, optional_url, refuse_secretaries
+from organizations.views.party import count_of, optional_url
 from parkparty.forms import WorkbenchModelForm
-from parkparty.scoping import forget_scope, scope_for, tree_ids
-from parkparty.services import check_can_write, save_record
+from parkparty.permissions import VIEW, may, park_ids, tree_ids
 from parkparty.views.generic import Column, Entity, Panel, panel
 
 
@@ -34,11 +31,10 @@ class ParkForm(WorkbenchModelForm):
         fields = ["code", "name", "parent", "address", "sort_order"]
 
     def __init__(self, *args, user, **kwargs):
-        refuse_secretaries(user, _("Park staff and administrators keep the park records."))
         super().__init__(*args, user=user, **kwargs)
         park = self.instance
         parent = self.fields["parent"]
-        everything = scope_for(user).everything
+        everything = park_ids(user) is None
         if park.pk is not None:
             # A park cannot be placed under itself or one of its own sub-parks.
             parent.queryset = parent.queryset.exclude(pk__in=tree_ids(Park, park.pk))
@@ -87,27 +83,9 @@ class ParkEntity(Entity):
         )
 
     @classmethod
-    def save(cls, form, user):
-        park = form.instance
-        if park.pk is not None:
-            return super().save(form, user)
-        # A new sub-park widens the tree the user works on, so the scope cached for this request
-        # would not see it yet: check the parent here, save, then forget the cached scope.
-        check_can_write(user, Park)
-        scope = scope_for(user)
-        if not scope.everything and (park.parent_id is None or park.parent_id not in scope.park_ids):
-            raise PermissionDenied(_("This record would fall outside the parks and organizations you work on."))
-        with transaction.atomic():
-            park._history_user = user
-            save_record(park, user=None)
-        forget_scope(user)
-        return park
-
-    @classmethod
     def related(cls, obj, user):
         subparks = Park.objects.for_user(user).filter(parent=obj).order_by("sort_order", "code")
         staffing = ParkStaffing.objects.for_user(user).filter(park=obj).order_by("-year")
-        scope = scope_for(user)
         panels = [figures_panel(obj, user)]
         panels.append(
             panel(
@@ -119,7 +97,7 @@ class ParkEntity(Entity):
                 add_url=optional_url("organizations:park_add", parent=obj.pk),
             )
         )
-        if scope.everything or scope.park_ids:  # staffing is park business, not a secretary's
+        if may(user, VIEW, ParkStaffing):  # staffing is park business, not a secretary's
             panels.append(
                 panel(
                     _("Staffing by year"),
@@ -181,10 +159,6 @@ class ParkStaffingForm(WorkbenchModelForm):
     class Meta(WorkbenchModelForm.Meta):
         model = ParkStaffing
         fields = ["park", "year", "posts_authorised", "posts_actual", "note"]
-
-    def __init__(self, *args, user, **kwargs):
-        refuse_secretaries(user, _("Park staff and administrators keep the park records."))
-        super().__init__(*args, user=user, **kwargs)
 
 
 class ParkStaffingEntity(Entity):

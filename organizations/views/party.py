@@ -12,7 +12,6 @@ import datetime
 
 import django_filters
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import ExtractMonth, TruncMonth
 from django.urls import NoReverseMatch, reverse
@@ -36,8 +35,8 @@ from organizations.models import (
 )
 from organizations.services import organization_dissolve, organization_found
 from parkparty.forms import ActionForm, WorkbenchModelForm, past_date_field
-from parkparty.scoping import scope_for, tree_ids
-from parkparty.views.generic import Action, Column, Entity, Panel, panel
+from parkparty.permissions import tree_ids
+from parkparty.views.generic import Action, Column, Entity, Panel, offered_add_url, panel
 
 # --- helpers shared with parks.py ---------------------------------------------
 
@@ -55,13 +54,6 @@ def optional_url(name: str, **query) -> str | None:
     except NoReverseMatch:
         return None
     return f"{url}?{urlencode(query)}" if query else url
-
-
-def refuse_secretaries(user, message) -> None:
-    """Park-level records are written by park staff (and administrators), never by a secretary."""
-    scope = scope_for(user)
-    if not scope.everything and not scope.park_ids:
-        raise PermissionDenied(message)
 
 
 # --- Party organizations ---------------------------------------------------------
@@ -105,8 +97,6 @@ class PartyOrganizationForm(WorkbenchModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         organization = self.instance
-        if organization.pk is None:
-            refuse_secretaries(user, _("Park staff register new Party organizations."))
         # Dissolving is its own action, with a date and a reason.
         status = self.fields["status"]
         if organization.status == OrganizationStatus.DISSOLVED:
@@ -257,7 +247,7 @@ def activities_panel(organization, user, today: datetime.date) -> Panel:
     return Panel(
         title=_("Activities in the last twelve months"),
         template="organizations/partyorganization_activities.html",
-        add_url=optional_url("organizations:activity_add", organization=organization.pk),
+        add_url=offered_add_url(user, optional_url("organizations:activity_add", organization=organization.pk)),
         empty=_("No activities recorded in the last twelve months."),
         extra={
             "months": [month.strftime("%Y-%m") for month in months],
@@ -519,7 +509,6 @@ class InstructorForm(WorkbenchModelForm):
         fields = ["name", "park", "unit", "position", "phone", "appointed_on", "ended_on", "notes"]
 
     def __init__(self, *args, user, **kwargs):
-        refuse_secretaries(user, _("Park staff keep the records of Party-building instructors."))
         super().__init__(*args, user=user, **kwargs)
 
 

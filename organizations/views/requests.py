@@ -21,7 +21,7 @@ from organizations.models import (
 )
 from organizations.request_services import service_request_close, service_request_reject, service_request_start
 from parkparty.forms import ActionForm, WorkbenchModelForm, workbench_formfield
-from parkparty.scoping import scope_for
+from parkparty.permissions import is_organization_user
 from parkparty.views.generic import Action, Column, Entity, ObjectActionView
 
 from .activities import year_choices
@@ -131,10 +131,9 @@ class ServiceRequestForm(WorkbenchModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        scope = scope_for(self.user)
         self.fields["park"].required = False
         self.fields["enterprise"].queryset = self.fields["enterprise"].queryset.select_related("park")
-        if not scope.everything and not scope.park_ids:
+        if is_organization_user(self.user):
             # Secretaries see requests through their organization's enterprises; the park follows.
             self.fields["enterprise"].required = True
             del self.fields["park"]

@@ -12,25 +12,26 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 import django_filters
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import models, transaction
+from django.db import models
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path, resolve, reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views import View
 
-from parkparty.forms import ConfirmForm, style_widgets
-from parkparty.masking import display_value, may_reveal
-from parkparty.scoping import scope_for
-from parkparty.services import StaleEditError, check_can_write, save_record
+from parkparty.forms import DeleteForm, style_widgets
+from parkparty.masking import display_value
+from parkparty.permissions import ADD, CHANGE, DELETE, EXPORT, REVEAL, may, require
+from parkparty.services import StaleEditError, delete_record, save_record
 from reports.exports import export_response
 
 PAGE_SIZE = 50
@@ -68,10 +69,23 @@ class Panel:
     extra: dict = field(default_factory=dict)
 
 
+def offered_add_url(user, url: str | None) -> str | None:
+    """``url`` (an entity's add page, maybe with a query string) when ``user`` may add such records, else None."""
+    if not url:
+        return None
+    view = resolve(urlsplit(url).path).func
+    entity = getattr(view, "view_initkwargs", {}).get("entity")
+    return url if entity is not None and may(user, ADD, entity.model) else None
+
+
 def panel(title, objects, columns: list[Column], user, *, model=None, add_url=None, empty="", link=True) -> Panel:
-    """A panel listing ``objects`` (already fetched with what the columns need) in ``columns``."""
+    """A panel listing ``objects`` (already fetched with what the columns need) in ``columns``.
+
+    ``add_url`` is offered only to users who may add the records it adds.
+    """
     objects = list(objects)
     model = model or (type(objects[0]) if objects else None)
+    add_url = offered_add_url(user, add_url)
     headers = []
     for column in columns:
         label = column.label
@@ -97,6 +111,7 @@ class Action:
     available: Any = None  # callable(instance) -> bool
     button_class: str = "btn-outline-danger"
     help_text: str = ""
+    permission: str = CHANGE  # what the action does to the record, for parkparty.permissions
 
 
 def attr_path(obj, path: str):
@@ -217,11 +232,6 @@ class Entity:
         return []
 
     @classmethod
-    def writable(cls, user) -> bool:
-        """Whether ``user`` may create and edit these records at all (override to narrow by role)."""
-        return can_write(user, cls.model)
-
-    @classmethod
     def initial(cls, request) -> dict:
         """Initial values of a new record's form, e.g. from ?organization=ID."""
         return {key: value for key, value in request.GET.items() if key in (cls.form_class._meta.fields or ())}
@@ -233,33 +243,31 @@ class Entity:
         return save_record(form.instance, user=user, expected_version=form.expected_version)
 
     @classmethod
-    def delete(cls, obj, user) -> None:
-        check_can_write(user, cls.model)
-        with transaction.atomic():
-            obj._history_user = user
-            obj.delete()
-
-
-def can_write(user, model) -> bool:
-    scope = scope_for(user)
-    if scope.sees_nothing:
-        return False
-    return not scope.read_only or getattr(model, "county_writable", False)
+    def delete(cls, obj, user, *, expected_version: int | None) -> None:
+        delete_record(obj, user=user, expected_version=expected_version)
 
 
 class EntityView(LoginRequiredMixin, View):
-    """Base of every entity view: the entity, the scoped object, shared context."""
+    """Base of every entity view: the entity, the scoped object, shared context.
+
+    ``permission`` is what the view does (``parkparty.permissions`` action):
+    the record is read through the user's scope (404 outside it), then the
+    action is required of it (403 when the role may not).
+    """
 
     entity: type[Entity] | None = None
-    writes = False
+    permission: str | None = None
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and self.writes and not self.entity.writable(request.user):
-            raise PermissionDenied(_("Your role may view these records but not change them."))
+        if request.user.is_authenticated and self.permission is not None and "pk" not in kwargs:
+            require(request.user, self.permission, self.entity.model)
         return super().dispatch(request, *args, **kwargs)
 
     def get_object(self):
-        return get_object_or_404(self.entity.queryset(self.request.user), pk=self.kwargs["pk"])
+        obj = get_object_or_404(self.entity.queryset(self.request.user), pk=self.kwargs["pk"])
+        if self.permission is not None:
+            require(self.request.user, self.permission, obj)
+        return obj
 
     def templates(self, view: str) -> list[str]:
         meta = self.entity.model._meta
@@ -269,9 +277,8 @@ class EntityView(LoginRequiredMixin, View):
         entity = self.entity
         list_url = reverse(entity.url_name("list"))
         context.setdefault("entity", entity)
-        context.setdefault("can_write", entity.writable(self.request.user))
         context["list_url"] = list_url
-        if entity.form_class is not None:
+        if entity.form_class is not None and may(self.request.user, ADD, entity.model):
             context["add_url"] = reverse(entity.url_name("add"))
         obj = context.get("object")
         crumbs = [(entity.verbose_name_plural(), list_url if (obj is not None or page_label) else None)]
@@ -351,7 +358,9 @@ class ObjectListView(ListingMixin, EntityView):
                 "page_params": params.urlencode(),
                 "sort_params": sort_params.urlencode(),
                 "filtered": bool(query) or any(v for k, v in request.GET.items() if k not in ("page", "sort")),
-                "export_url": f"{export_url}?{params.urlencode()}" if params else export_url,
+                "export_url": (f"{export_url}?{params.urlencode()}" if params else export_url)
+                if may(request.user, EXPORT, entity.model)
+                else "",
                 **entity.extra_list_context(request),
             },
         )
@@ -375,6 +384,8 @@ class ObjectListView(ListingMixin, EntityView):
 
 class ObjectExportView(ListingMixin, EntityView):
     """The list's current rows (same scope, filters, search and sort) as an xlsx download; the export is recorded."""
+
+    permission = EXPORT
 
     def get(self, request):
         entity = self.entity
@@ -408,10 +419,11 @@ class ObjectDetailView(EntityView):
                 mask = entity.masked_fields.get(name, "")
                 items.append((label, display_value(obj, name, request.user, mask=mask), name))
             groups.append((title, items))
+        user = request.user
         actions = [
             {"label": a.label, "button_class": a.button_class, "url": reverse(entity.url_name(a.name), args=[obj.pk])}
             for a in entity.actions
-            if a.available is None or a.available(obj)
+            if (a.available is None or a.available(obj)) and may(user, a.permission, obj)
         ]
         context = {
             "object": obj,
@@ -420,12 +432,12 @@ class ObjectDetailView(EntityView):
             "panels": entity.related(obj, request.user),
             "actions": actions,
             "history_url": reverse(entity.url_name("history"), args=[obj.pk]),
-            "revealable": [name for name in entity.masked_fields if may_reveal(request.user)],
+            "revealable": list(entity.masked_fields) if may(user, REVEAL, entity.model) else [],
             "reveal_url": reverse(entity.url_name("reveal"), args=[obj.pk]) if entity.masked_fields else "",
         }
-        if entity.form_class is not None:
+        if entity.form_class is not None and may(user, CHANGE, obj):
             context["edit_url"] = reverse(entity.url_name("edit"), args=[obj.pk])
-        if entity.deletable:
+        if entity.deletable and may(user, DELETE, obj):
             context["delete_url"] = reverse(entity.url_name("delete"), args=[obj.pk])
         return self.render("detail", context)
 
@@ -456,7 +468,11 @@ class ObjectHistoryView(EntityView):
 
 
 class ObjectEditView(EntityView):
-    writes = True
+    """Create (no pk: the role must be allowed to add) or edit (the record must be changeable by the user)."""
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.permission = CHANGE if "pk" in kwargs else ADD
 
     def form(self, request, obj, data=None, files=None):
         initial = self.entity.initial(request) if obj is None else None
@@ -500,24 +516,38 @@ def apply_validation_error(form, exc: ValidationError) -> None:
 
 
 class ObjectDeleteView(EntityView):
-    writes = True
+    permission = DELETE
 
     def get(self, request, pk):
         obj = self.get_object()
-        context = {"object": obj, "title": _("Delete %(name)s") % {"name": obj}, "form": ConfirmForm()}
-        return self.render("delete", context, page_label=_("Delete"))
+        return self.render_confirm(obj, DeleteForm(initial={"version": obj.version}))
 
     def post(self, request, pk):
         obj = self.get_object()
         label = str(obj)
-        self.entity.delete(obj, request.user)
-        messages.success(request, _("%(name)s was deleted; the deletion is kept in its history.") % {"name": label})
-        return HttpResponseRedirect(reverse(self.entity.url_name("list")))
+        form = DeleteForm(request.POST)
+        if form.is_valid():
+            try:
+                self.entity.delete(obj, request.user, expected_version=form.cleaned_data["version"])
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                message = _("%(name)s was deleted; the deletion is kept in its history.") % {"name": label}
+                messages.success(request, message)
+                return HttpResponseRedirect(reverse(self.entity.url_name("list")))
+        return self.render_confirm(obj, form, status=400)
+
+    def render_confirm(self, obj, form, status=200):
+        context = {"object": obj, "title": _("Delete %(name)s") % {"name": obj}, "form": form}
+        return self.render("delete", context, status=status, page_label=_("Delete"))
 
 
 class ObjectActionView(EntityView):
-    writes = True
     action_name = ""
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.permission = self.action().permission
 
     def action(self) -> Action:
         for action in self.entity.actions:
@@ -571,10 +601,12 @@ class ObjectActionView(EntityView):
 class RevealView(EntityView):
     """One masked value in full, for roles that work with people's records (logged in the server log)."""
 
+    permission = REVEAL
+
     def get(self, request, pk):
         obj = self.get_object()
         name = request.GET.get("field", "")
-        if name not in self.entity.masked_fields or not may_reveal(request.user):
-            raise PermissionDenied(_("Your role may not see this in full."))
+        if name not in self.entity.masked_fields:
+            raise PermissionDenied(_("Only ID numbers and phones are masked; there is nothing to reveal here."))
         logger.info("user %s revealed %s of %s #%s", request.user.pk, name, self.entity.slug(), obj.pk)
         return HttpResponse(display_value(obj, name, request.user))

@@ -18,7 +18,7 @@ from organizations.models import (
     PartyOrganization,
     ServiceRequest,
 )
-from parkparty.scoping import scope_for
+from parkparty.permissions import CHANGE, Role, role_of
 
 WAITING = 10
 #: Models whose recent changes the home page lists.
@@ -36,15 +36,8 @@ def open_requests(user):
 
 def receipts_to_sign(user):
     """Notices addressed to this user's park (staff) or organization (secretary) and not yet signed for."""
-    scope = scope_for(user)
-    receipts = NoticeReceipt.objects.for_user(user).filter(received_at__isnull=True).select_related("notice")
-    if scope.park_ids:
-        receipts = receipts.filter(organization__isnull=True)
-    elif scope.organization_ids:
-        receipts = receipts.filter(organization__isnull=False)
-    else:
-        return receipts.none()
-    return receipts.order_by("notice__deadline", "pk")
+    receipts = NoticeReceipt.objects.for_user(user, CHANGE).filter(received_at__isnull=True)
+    return receipts.select_related("notice").order_by("notice__deadline", "pk")
 
 
 def applicants_due(user, today: datetime.date):
@@ -88,12 +81,12 @@ def recent_changes(user, limit: int = WAITING) -> list[dict]:
 
 def dashboard_home(user) -> str | None:
     """The dashboard that is this user's home: the county overview, their park's or their organization's."""
-    scope = scope_for(user)
-    if scope.everything and scope.read_only:
+    role = role_of(user)
+    if role == Role.COUNTY_REVIEWER:
         return reverse("reports:county")
-    if scope.park_ids and user.park_id:
+    if role == Role.PARK_STAFF:
         return reverse("reports:park", args=[user.park.code])
-    if scope.organization_ids and user.organization_id:
+    if role == Role.SECRETARY:
         return reverse("reports:organization", args=[user.organization_id])
     return None
 
@@ -123,5 +116,5 @@ def home(request):
     target = dashboard_home(user)
     if target is not None:
         return redirect(target)
-    context = {"scope": scope_for(user), **todo_context(user)}
+    context = {"role": role_of(user), "roles": Role, **todo_context(user)}
     return render(request, "parkparty/home.html", context)

@@ -39,7 +39,7 @@ from organizations.models import Park
 from parkparty.forms import style_widgets
 from parkparty.imports import IMPORT_KINDS, run_import, sha256_of, write_template
 from parkparty.models import ImportBatch
-from parkparty.scoping import scope_for
+from parkparty.permissions import IMPORT, may
 from parkparty.workbook import MAX_FILE_SIZE, WorkbookError
 
 logger = logging.getLogger("parkparty.imports")
@@ -67,14 +67,6 @@ KINDS = {
         "template_name": "党员信息表-模板.xlsx",
     },
 }
-
-
-def may_import(user) -> bool:
-    """Park staff (for their parks) and administrators; never county reviewers or secretaries."""
-    scope = scope_for(user)
-    if scope.everything:
-        return not scope.read_only
-    return bool(scope.park_ids)
 
 
 def upload_dir() -> Path:
@@ -156,11 +148,12 @@ class ImportView(LoginRequiredMixin, View):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            if not may_import(request.user):
-                raise PermissionDenied(_("Imports are for park staff and administrators."))
             kind = kwargs.get("kind")
             if kind is not None and (kind not in KINDS or kind not in IMPORT_KINDS):
                 raise Http404
+            kinds = [kind] if kind is not None else list(IMPORT_KINDS)
+            if not any(may(request.user, IMPORT, IMPORT_KINDS[name].model) for name in kinds):
+                raise PermissionDenied(_("Imports are for park staff and administrators."))
         return super().dispatch(request, *args, **kwargs)
 
     def render(self, template: str, context: dict, *, crumbs: list, status: int = 200):
