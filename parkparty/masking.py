@@ -1,4 +1,9 @@
-"""Personal data on screen: masking of ID numbers and phones, and display of field values."""
+"""Personal data on screen: masking of ID numbers, phones and other personal values, and display of field values.
+
+Which values are masked is decided by the inventory (:mod:`parkparty.personal_data`):
+:func:`display_value` masks every inventory field for every role unless the
+caller asks for the full value (``reveal=True``, after checking :func:`may_reveal`).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parkparty import personal_data
 from parkparty.scoping import scope_for
 
 EMPTY = "—"
@@ -29,11 +35,28 @@ def mask_phone(value: str) -> str:
     return f"{value[:3]}{'*' * (len(value) - 7)}{value[-4:]}"
 
 
-MASKS = {"id": mask_id, "phone": mask_phone}
+def mask_email(value: str) -> str:
+    """zhang.san@example.com → z***@example.com."""
+    local, at, domain = value.partition("@")
+    if not at:
+        return "***"
+    return f"{local[:1]}***@{domain}"
+
+
+def mask_date(value: str) -> str:
+    """A date of birth: nothing of it is shown."""
+    return "****-**-**"
+
+
+MASKS = {"id": mask_id, "phone": mask_phone, "email": mask_email, "date": mask_date}
 
 
 def may_reveal(user) -> bool:
-    """Roles that work with people's records may reveal a full ID number or phone on a detail page."""
+    """Roles that work with people's records may see personal values in full: reveal, search, export.
+
+    The one decision on personal data: park staff, secretaries and administrators may;
+    county reviewers (read-only) and users without a role may not.
+    """
     scope = scope_for(user)
     return scope.sees_nothing is False and not scope.read_only
 
@@ -61,8 +84,12 @@ def format_value(value) -> str:
     return str(value)
 
 
-def display_value(obj, path: str, user, *, mask: str = "", history: bool = False) -> str:
-    """The displayed text of ``obj``'s attribute path: choice labels, Yes/No, dates, masked personal data."""
+def display_value(obj, path: str, user, *, mask: str = "", history: bool = False, reveal: bool = False) -> str:
+    """The displayed text of ``obj``'s attribute path: choice labels, Yes/No, dates, masked personal data.
+
+    Personal fields of the inventory are masked (``mask`` may add a mask to another value);
+    ``reveal=True`` shows them in full — only for a user :func:`may_reveal` allows.
+    """
     *parents, name = path.split(".")
     target = obj
     for part in parents:
@@ -82,6 +109,11 @@ def display_value(obj, path: str, user, *, mask: str = "", history: bool = False
         if callable(value) and not isinstance(value, models.Manager):
             value = value()
     text = format_value(value)
+    if not mask:
+        personal = personal_data.entry(type(target), name)
+        mask = personal.mask if personal is not None else ""
+    if reveal:
+        mask = ""
     if mask and text != EMPTY:
         text = MASKS[mask](text)
     return text

@@ -23,7 +23,7 @@ from members.models import Applicant, DuesPayment, add_years
 from organizations.models import ActivityKind, NoticeReceipt, Park, PartyOrganization
 from parkparty.masking import display_value
 from parkparty.scoping import scope_for
-from parkparty.views.generic import Column, Entity, ObjectListView
+from parkparty.views.generic import Column, Entity, ObjectListView, sortable_keys
 from parkparty.views.home import WAITING, todo_context
 from reports.exports import XLSX_TYPE, escape_text
 from reports.models import ExportRecord
@@ -256,7 +256,7 @@ def figure_records(request, scope, year, key):
     view = RecordsTable(entity=entity)
     view.request = request
     sort = request.GET.get("sort", "")
-    sortable = {c.sort for c in entity.columns if c.sort}
+    sortable = sortable_keys(entity, request.user)
     ordering = (sort, "pk") if sort.lstrip("-") in sortable else (*entity.ordering, "pk")
     queryset = queryset.order_by(*ordering)
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
@@ -276,7 +276,7 @@ def figure_records(request, scope, year, key):
             "scope_label": scope_label,
             "year": year,
             "entity": entity,
-            "columns": [view.column_header(c, sort) for c in entity.columns],
+            "columns": [view.column_header(c, sort, sortable) for c in entity.columns],
             "rows": [view.row(obj) for obj in page.object_list],
             "page_obj": page,
             "total": page.paginator.count,
