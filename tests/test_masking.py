@@ -297,6 +297,13 @@ def test_county_reviewer_cannot_find_a_member_by_a_full_id_number_or_phone(clien
         assert listed(client.get(members, {"q": query})) == set(), query
     placeholder = client.get(members).context["search_help"]
     assert "4" in str(placeholder) and "完整" not in str(placeholder)
+    html = client.get(members, {"q": member.id_number}).content.decode()
+    assert "不会按完整或部分公民身份号码、手机号码搜索" in html  # the notice says why nothing was found
+
+
+def test_staff_get_no_notice_when_searching_a_full_number(client, world, member):
+    response = signed_in(client, world, "staff_a").get(reverse("members:member_list"), {"q": member.id_number})
+    assert response.context["search_notice"] == ""
 
 
 def test_county_reviewer_finds_by_name_last_four_digits_or_the_masked_form(client, world, member):
@@ -341,6 +348,20 @@ def test_export_with_a_full_id_number_search_finds_nothing_for_the_county(client
     assert "赵卫东" not in county
     staff = xlsx_text(signed_in(client, world, "staff_a").get(export, {"q": member.id_number}))
     assert "赵卫东" in staff and member.id_number in staff
+
+
+@pytest.mark.parametrize(
+    ("url", "values"),
+    [
+        ("members:member_export_workbook", ("member id", "member phone")),
+        ("organizations:enterprise_export_workbook", ("investor phone",)),
+    ],
+)
+def test_the_import_workbook_export_is_for_full_data_roles_only(client, world, personal, url, values):
+    assert signed_in(client, world, "county").get(reverse(url)).status_code == 403
+    text = xlsx_text(signed_in(client, world, "staff_a").get(reverse(url)))
+    for value in values:
+        assert personal[value] in text
 
 
 class InstructorsSearchedByPhone(InstructorEntity):

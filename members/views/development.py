@@ -26,7 +26,14 @@ from organizations.models import Park, PartyOrganization
 from parkparty.forms import WorkbenchModelForm
 from parkparty.views.generic import Action, Column, Entity, Panel, panel
 
-from .members import ActionForm, date_field, people_search_hint, search_people, with_field_errors
+from .members import (
+    ActionForm,
+    date_field,
+    people_search_hint,
+    people_search_notice,
+    search_people,
+    with_field_errors,
+)
 
 # --- the pipeline -----------------------------------------------------------------
 
@@ -207,6 +214,10 @@ class ApplicantEntity(Entity):
     @classmethod
     def search_hint(cls, user) -> str:
         return people_search_hint(user)
+
+    @classmethod
+    def search_notice(cls, user, text: str) -> str:
+        return people_search_notice(user, text)
 
     @classmethod
     def related(cls, obj, user):

@@ -86,6 +86,17 @@ def search_people(queryset, text: str, *, user, name: str = "name", id_number: s
     return queryset.filter(query)
 
 
+def people_search_notice(user, text: str) -> str:
+    """Tell a user who may not search full numbers that the full ID number or phone they typed was not searched."""
+    compact = text.strip().replace(" ", "").replace("-", "")
+    if may_reveal(user) or len(compact) < 7 or not compact[:-1].isdigit():
+        return ""
+    return _(
+        "A full or partial ID number or phone is not searched for your role: search by name, "
+        "or by the last 4 digits as the masked numbers show them."
+    )
+
+
 def people_search_hint(user) -> str:
     """The placeholder of a people list's search box: what ``user`` may search by."""
     if may_reveal(user):
@@ -333,6 +344,10 @@ class MemberEntity(Entity):
     @classmethod
     def search_hint(cls, user) -> str:
         return people_search_hint(user)
+
+    @classmethod
+    def search_notice(cls, user, text: str) -> str:
+        return people_search_notice(user, text)
 
     @classmethod
     def save(cls, form, user):

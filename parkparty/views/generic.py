@@ -233,6 +233,11 @@ class Entity:
         return cls.search_help
 
     @classmethod
+    def search_notice(cls, user, text: str) -> str:
+        """A note above the results when part of ``text`` was not searched for ``user`` (override per entity)."""
+        return ""
+
+    @classmethod
     def extra_list_context(cls, request) -> dict:
         """More context for the list page (override per entity)."""
         return {}
@@ -419,6 +424,7 @@ class ObjectListView(ListingMixin, EntityView):
                 "filter_form": filterset.form,
                 "query": query,
                 "search_help": entity.search_hint(request.user),
+                "search_notice": entity.search_notice(request.user, query) if query.strip() else "",
                 "columns": columns,
                 "rows": rows,
                 "page_obj": page,
