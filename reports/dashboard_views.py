@@ -23,8 +23,9 @@ from members.models import Applicant, DuesPayment, add_years
 from organizations.models import ActivityKind, NoticeReceipt, Park, PartyOrganization
 from parkparty.masking import display_value
 from parkparty.scoping import scope_for
-from parkparty.views.generic import Column, Entity, ObjectListView, sortable_keys
+from parkparty.views.generic import Column, Entity, ObjectListView
 from parkparty.views.home import WAITING, todo_context
+from parkparty.views.personal import sortable_keys
 from reports.exports import XLSX_TYPE, escape_text
 from reports.models import ExportRecord
 

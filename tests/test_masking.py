@@ -27,7 +27,8 @@ from organizations.models import Enterprise, Instructor, PartyOrganization
 from organizations.views.party import InstructorEntity
 from parkparty import personal_data
 from parkparty.masking import MASKS, mask_id, mask_phone
-from parkparty.views.generic import Column, ObjectListView, drop_personal_filters, sortable_keys
+from parkparty.views.generic import Column, ObjectListView
+from parkparty.views.personal import drop_personal_filters, sortable_keys
 from reports import annual
 from reports.dashboard_views import entity_for
 

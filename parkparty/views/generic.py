@@ -33,6 +33,7 @@ from parkparty.masking import display_value, may_reveal
 from parkparty.scoping import scope_for
 from parkparty.services import StaleEditError, check_can_write, save_record
 from parkparty.throttle import SearchThrottled, check_search_rate
+from parkparty.views.personal import drop_personal_filters, sortable_keys, too_many_searches
 from reports.exports import export_response
 
 PAGE_SIZE = 50
@@ -315,47 +316,6 @@ class EntityView(LoginRequiredMixin, View):
             crumbs.append((page_label, None))
         context["crumbs"] = crumbs
         return TemplateResponse(self.request, self.templates(view), context, status=status)
-
-
-def too_many_searches(request, exc: SearchThrottled, *, back_url: str) -> HttpResponse:
-    """429 in the site layout: the user searched too often and should wait for the window to end."""
-    message = _(
-        "You have searched %(limit)s times within %(window)s seconds, the most allowed. "
-        "Wait %(retry)s seconds, then search again."
-    ) % {"limit": exc.limit, "window": exc.window, "retry": exc.retry_after}
-    context = {
-        "title": _("Too many searches"),
-        "message": message,
-        "back_url": back_url,
-        "crumbs": [(_("Too many searches"), None)],
-    }
-    response = TemplateResponse(request, "parkparty/too_many_searches.html", context, status=429)
-    response["Retry-After"] = str(exc.retry_after)
-    return response
-
-
-def sortable_keys(entity: type[Entity], user) -> set[str]:
-    """The sort keys ``user`` may order ``entity``'s list by: never a personal field they may not see."""
-    reveal = None
-    keys = set()
-    for column in entity.columns:
-        if not column.sort:
-            continue
-        if personal_data.mask_for(entity.model, column.sort):
-            reveal = may_reveal(user) if reveal is None else reveal
-            if not reveal:
-                continue
-        keys.add(column.sort)
-    return keys
-
-
-def drop_personal_filters(filterset, model, user) -> None:
-    """Remove the filters on personal fields for a user who may not see them in full (exact matches would leak)."""
-    if may_reveal(user):
-        return
-    for name, found in list(filterset.filters.items()):
-        if personal_data.mask_for(model, found.field_name or name):
-            del filterset.filters[name]
 
 
 @dataclass
