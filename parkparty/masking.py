@@ -1,4 +1,10 @@
-"""Personal data on screen: masking of ID numbers and phones, and display of field values."""
+"""Personal data on screen: masking of ID numbers, phones and other personal values, and display of field values.
+
+Which values are masked is decided by the inventory (:mod:`parkparty.personal_data`):
+:func:`display_value` masks every inventory field for every role unless the
+caller asks for the full value (``reveal=True``, after checking that the user may
+reveal it: the ``REVEAL`` action of :mod:`parkparty.permissions`).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,8 @@ from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from parkparty import personal_data
 
 EMPTY = "—"
 
@@ -27,7 +35,20 @@ def mask_phone(value: str) -> str:
     return f"{value[:3]}{'*' * (len(value) - 7)}{value[-4:]}"
 
 
-MASKS = {"id": mask_id, "phone": mask_phone}
+def mask_email(value: str) -> str:
+    """zhang.san@example.com → z***@example.com."""
+    local, at, domain = value.partition("@")
+    if not at:
+        return "***"
+    return f"{local[:1]}***@{domain}"
+
+
+def mask_date(value: str) -> str:
+    """A date of birth: nothing of it is shown."""
+    return "****-**-**"
+
+
+MASKS = {"id": mask_id, "phone": mask_phone, "email": mask_email, "date": mask_date}
 
 
 def _field(model, name: str):
@@ -53,8 +74,12 @@ def format_value(value) -> str:
     return str(value)
 
 
-def display_value(obj, path: str, user, *, mask: str = "", history: bool = False) -> str:
-    """The displayed text of ``obj``'s attribute path: choice labels, Yes/No, dates, masked personal data."""
+def display_value(obj, path: str, user, *, mask: str = "", history: bool = False, reveal: bool = False) -> str:
+    """The displayed text of ``obj``'s attribute path: choice labels, Yes/No, dates, masked personal data.
+
+    Personal fields of the inventory are masked (``mask`` may add a mask to another value);
+    ``reveal=True`` shows them in full — only for a user the permission module allows to reveal it.
+    """
     *parents, name = path.split(".")
     target = obj
     for part in parents:
@@ -74,6 +99,11 @@ def display_value(obj, path: str, user, *, mask: str = "", history: bool = False
         if callable(value) and not isinstance(value, models.Manager):
             value = value()
     text = format_value(value)
+    if not mask:
+        personal = personal_data.entry(type(target), name)
+        mask = personal.mask if personal is not None else ""
+    if reveal:
+        mask = ""
     if mask and text != EMPTY:
         text = MASKS[mask](text)
     return text

@@ -93,16 +93,17 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     },
     Role.SECRETARY: {
         # Their own organization: its members and pipeline, its activities, its notice receipts and the
-        # requests of its enterprises; the rest of what they see is read-only.
-        OTHERS: READ,
+        # requests of its enterprises; the rest of what they see is read-only. They work with these people,
+        # so they see their phones and ID numbers in full on request.
+        OTHERS: READ | {REVEAL},
         "organizations.partyorganization": READ | {CHANGE, REVEAL},
         "members.member": EDIT | {REVEAL},
-        "members.membershipevent": READ | {ADD},
+        "members.membershipevent": READ | {ADD, REVEAL},
         "members.applicant": EDIT | {REVEAL},
-        "members.duespayment": EDIT,
-        "organizations.activity": EDIT,
-        "organizations.activityattachment": EDIT,
-        "organizations.noticereceipt": READ | {CHANGE},
+        "members.duespayment": EDIT | {REVEAL},
+        "organizations.activity": EDIT | {REVEAL},
+        "organizations.activityattachment": EDIT | {REVEAL},
+        "organizations.noticereceipt": READ | {CHANGE, REVEAL},
         "organizations.servicerequest": READ | {ADD, CHANGE, REVEAL},
         "parkparty.importbatch": NONE,
         "reports.reportdraft": NONE,

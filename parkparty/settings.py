@@ -158,6 +158,22 @@ def _database_config() -> dict:
 
 
 DATABASES = {"default": _database_config()}
+
+
+def _cache_config() -> dict:
+    """Local memory by default (one process); DJANGO_CACHE_URL=redis://… shares the cache between workers."""
+    url = os.environ.get("DJANGO_CACHE_URL", "").strip()
+    if not url:
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "parkparty"}}
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(f"DJANGO_CACHE_URL must be a redis:// URL, not {url!r}")
+    return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+
+
+CACHES = _cache_config()
+#: Searches a user may run per window (seconds) before being told to wait (HTTP 429); 0 turns the limit off.
+PARKPARTY_SEARCH_LIMIT = envint("PARKPARTY_SEARCH_LIMIT", 30)
+PARKPARTY_SEARCH_WINDOW = envint("PARKPARTY_SEARCH_WINDOW", 60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -25,6 +25,7 @@ from parkparty.masking import display_value
 from parkparty.permissions import sees_everything
 from parkparty.views.generic import Column, Entity, ObjectListView, offered_add_url
 from parkparty.views.home import WAITING, todo_context
+from parkparty.views.personal import sortable_keys
 from reports.exports import XLSX_TYPE, escape_text
 from reports.models import ExportRecord
 
@@ -258,7 +259,7 @@ def figure_records(request, scope, year, key):
     view = RecordsTable(entity=entity)
     view.request = request
     sort = request.GET.get("sort", "")
-    sortable = {c.sort for c in entity.columns if c.sort}
+    sortable = sortable_keys(entity, request.user)
     ordering = (sort, "pk") if sort.lstrip("-") in sortable else (*entity.ordering, "pk")
     queryset = queryset.order_by(*ordering)
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
@@ -278,7 +279,7 @@ def figure_records(request, scope, year, key):
             "scope_label": scope_label,
             "year": year,
             "entity": entity,
-            "columns": [view.column_header(c, sort) for c in entity.columns],
+            "columns": [view.column_header(c, sort, sortable) for c in entity.columns],
             "rows": [view.row(obj) for obj in page.object_list],
             "page_obj": page,
             "total": page.paginator.count,

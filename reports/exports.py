@@ -5,8 +5,9 @@ screen) are written to a write-only openpyxl workbook in a temporary file
 and streamed back, so a large export never holds all its rows in memory.
 Cells are typed: numbers stay numbers, dates are Excel dates, booleans read
 是/否 and choices their labels. Text that a spreadsheet would read as a
-formula is guarded with a leading apostrophe. ID numbers and phones are
-masked unless the user's role may reveal them. Every export is recorded
+formula is guarded with a leading apostrophe. Personal fields of the
+inventory (:mod:`parkparty.personal_data`: ID numbers, phones…) are masked
+unless the user's role may see them in full. Every export is recorded
 (:class:`reports.models.ExportRecord`).
 """
 
@@ -27,6 +28,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from parkparty import personal_data
 from parkparty.masking import MASKS
 from parkparty.permissions import REVEAL, may
 from reports.models import ExportRecord
@@ -88,12 +90,16 @@ class SheetWriter:
     def cell(self, value, mask: str = ""):
         if value is None or value == "":
             return None
+        if mask:
+            if isinstance(value, datetime.date):
+                value = value.strftime("%Y-%m-%d")
+            return escape_text(MASKS[mask](str(value)))
         if isinstance(value, bool):
             return _("Yes") if value else _("No")
-        if isinstance(value, Decimal) and not mask:
+        if isinstance(value, Decimal):
             places = max(0, -value.as_tuple().exponent) if value.is_finite() else 0
             return self.formatted(value, "0." + "0" * places if places else "0")
-        if isinstance(value, int | float) and not mask:
+        if isinstance(value, int | float):
             return value
         if isinstance(value, datetime.datetime):
             if timezone.is_aware(value):
@@ -101,10 +107,7 @@ class SheetWriter:
             return self.formatted(value, DATETIME_FORMAT)
         if isinstance(value, datetime.date):
             return self.formatted(value, DATE_FORMAT)
-        text = str(value)
-        if mask:
-            text = MASKS[mask](text)
-        return escape_text(text)
+        return escape_text(str(value))
 
     def formatted(self, value, number_format: str) -> WriteOnlyCell:
         cell = WriteOnlyCell(self.sheet, value=value)
@@ -126,16 +129,17 @@ class SheetWriter:
 def write_workbook(target, queryset, columns, labels: Sequence[str], user, *, title: str = "", model=None) -> int:
     """Write the rows of ``queryset`` in ``columns`` (headed by ``labels``) to ``target``; return the row count.
 
-    ``columns`` are the list's :class:`parkparty.views.generic.Column` objects; personal columns
-    (``mask`` "id" or "phone") are masked unless the user may reveal them on records of ``model``
-    (the queryset's model by default).
+    ``columns`` are the list's :class:`parkparty.views.generic.Column` objects; personal columns (those
+    of the inventory, and any with a ``mask``) are masked unless the user may reveal them on records
+    of ``model`` (the queryset's model by default).
     The queryset is read in chunks with the select_related it already carries.
     """
     reveal = may(user, REVEAL, model or queryset.model)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=sheet_title(title))
     sheet.freeze_panes = "A2"
-    writer = SheetWriter(sheet, masks=[("" if reveal else column.mask) for column in columns])
+    masks = [column.mask or personal_data.mask_for(queryset.model, column.name) for column in columns]
+    writer = SheetWriter(sheet, masks=["" if reveal else mask for mask in masks])
     writer.header(labels)
     count = 0
     for obj in queryset.iterator(chunk_size=CHUNK_SIZE):

@@ -47,6 +47,14 @@ def pytest_report_header(config):
     return f"browser tests: {'Chromium at ' + path if path else 'SKIPPED (no Chromium found)'}"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: the search limit counts per user id, and ids repeat between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item, call):
     report = yield

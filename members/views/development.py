@@ -26,7 +26,14 @@ from organizations.models import Park, PartyOrganization
 from parkparty.forms import WorkbenchModelForm
 from parkparty.views.generic import Action, Column, Entity, Panel, panel
 
-from .members import ActionForm, date_field, search_people, with_field_errors
+from .members import (
+    ActionForm,
+    date_field,
+    people_search_hint,
+    people_search_notice,
+    search_people,
+    with_field_errors,
+)
 
 # --- the pipeline -----------------------------------------------------------------
 
@@ -160,10 +167,9 @@ class ApplicantEntity(Entity):
         Column("stage_since", label=_("stage reached on"), sort="stage_since"),
         Column("applied_on", sort="applied_on"),
         Column("next_stage_due", label=_("next stage from")),
-        Column("id_number", mask="id"),
-        Column("phone", mask="phone"),
+        Column("id_number"),
+        Column("phone"),
     ]
-    search_help = _("Name, full ID number or full phone number")
     ordering = ("stage_rank", "applied_on")
     list_select_related = ("organization", "enterprise")
     form_class = ApplicantForm
@@ -172,7 +178,6 @@ class ApplicantEntity(Entity):
         (_("Leaving the pipeline"), ["withdrawn_on", "withdrawn_reason"]),
         *ApplicantForm.fieldsets[3:],
     ]
-    masked_fields = {"id_number": "id", "phone": "phone"}
     actions = [
         Action(
             name="admit",
@@ -203,8 +208,16 @@ class ApplicantEntity(Entity):
         return ApplicantFilter
 
     @classmethod
-    def search(cls, queryset, text: str):
-        return search_people(queryset, text)
+    def search(cls, queryset, text: str, user):
+        return search_people(queryset, text, user=user)
+
+    @classmethod
+    def search_hint(cls, user) -> str:
+        return people_search_hint(user)
+
+    @classmethod
+    def search_notice(cls, user, text: str) -> str:
+        return people_search_notice(user, text)
 
     @classmethod
     def related(cls, obj, user):

@@ -1,11 +1,14 @@
 """Party members: roster with masked personal data, the grouped form, ending and confirming a membership.
 
-Also the helpers the other member pages share: search by name or by a
-full ID number or phone, member choices labelled with their organization,
-and service wrappers that put a service's field errors on an action form.
+Also the helpers the other member pages share: search by name or by what
+the masked ID number or phone shows (in full for roles that may see it),
+member choices labelled with their organization, and service wrappers
+that put a service's field errors on an action form.
 """
 
 from __future__ import annotations
+
+import re
 
 import django_filters
 from django import forms
@@ -33,6 +36,7 @@ from members.services import member_confirm_full, member_create, member_end
 from organizations.models import Activity, Park, PartyOrganization
 from parkparty.forms import ActionForm, WorkbenchModelForm
 from parkparty.forms import past_date_field as date_field
+from parkparty.permissions import REVEAL, may
 from parkparty.services import StaleEditError
 from parkparty.validators import normalize_resident_id
 from parkparty.views.generic import Action, Column, Entity, Panel, panel
@@ -40,23 +44,64 @@ from parkparty.views.generic import Action, Column, Entity, Panel, panel
 # --- shared helpers -------------------------------------------------------------
 
 
-def search_people(queryset, text: str, *, name: str = "name", id_number: str = "id_number", phone: str = "phone"):
-    """Match a name by its part, an ID number or a phone only in full.
+#: The last four characters of an ID number (the last may be X) or of a phone, as the masked form shows them.
+LAST_FOUR = re.compile(r"\*{0,14}(\d{3}[\dX])")
+#: A masked ID number as shown, 360426********1234.
+MASKED_ID = re.compile(r"(\d{6})\*{8}(\d{3}[\dX])")
+#: A masked mobile number as shown, 138****5678.
+MASKED_PHONE = re.compile(r"(\d{3})\*{4}(\d{4})")
 
-    Personal numbers are shown masked; matching parts of them would let
-    anyone read the hidden digits back by trying.
+
+def search_people(queryset, text: str, *, user, name: str = "name", id_number: str = "id_number", phone: str = "phone"):
+    """Match a name by its part, or an ID number or phone by what its masked form shows.
+
+    Everyone may search by the last four characters of an ID number or phone, or by a
+    masked value as it is shown (``360426********1234``, ``138****5678``): that finds
+    nothing the list does not already show. Only users who may see personal numbers in
+    full (``parkparty.permissions``, ``REVEAL``) may search by a full ID number or phone;
+    parts of the hidden digits are never matched, so they cannot be read back by trying.
     """
     text = text.strip()
     if not text:
         return queryset
     query = Q(**{f"{name}__icontains": text})
-    compact = normalize_resident_id(text)
-    if len(compact) == 18:
-        query |= Q(**{id_number: compact})
-    digits = text.replace(" ", "").replace("-", "")
-    if digits.isdigit() and len(digits) >= 7:
-        query |= Q(**{phone: digits})
+    compact = text.replace(" ", "").replace("-", "").upper()
+    if may(user, REVEAL, queryset.model):
+        full_id = normalize_resident_id(text)
+        if len(full_id) == 18:
+            query |= Q(**{id_number: full_id})
+        if compact.isdigit() and len(compact) >= 7:
+            query |= Q(**{phone: compact})
+    if match := LAST_FOUR.fullmatch(compact):
+        tail = match.group(1)
+        query |= Q(**{f"{id_number}__endswith": tail})
+        if tail.isdigit():
+            query |= Q(**{f"{phone}__endswith": tail})
+    elif match := MASKED_ID.fullmatch(compact):
+        head, tail = match.groups()
+        query |= Q(**{f"{id_number}__startswith": head, f"{id_number}__endswith": tail})
+    elif match := MASKED_PHONE.fullmatch(compact):
+        head, tail = match.groups()
+        query |= Q(**{f"{phone}__startswith": head, f"{phone}__endswith": tail})
     return queryset.filter(query)
+
+
+def people_search_notice(user, text: str, model=Member) -> str:
+    """Tell a user who may not search full numbers that the full ID number or phone they typed was not searched."""
+    compact = text.strip().replace(" ", "").replace("-", "")
+    if may(user, REVEAL, model) or len(compact) < 7 or not compact[:-1].isdigit():
+        return ""
+    return _(
+        "A full or partial ID number or phone is not searched for your role: search by name, "
+        "or by the last 4 digits as the masked numbers show them."
+    )
+
+
+def people_search_hint(user, model=Member) -> str:
+    """The placeholder of a people list's search box: what ``user`` may search by."""
+    if may(user, REVEAL, model):
+        return _("Name, full ID number or phone, or their last 4 digits")
+    return _("Name, or the last 4 digits of the ID number or phone")
 
 
 def member_label(member: Member) -> str:
@@ -244,10 +289,9 @@ class MemberEntity(Entity):
         Column("category", sort="category"),
         Column("status", sort="status", badge=True),
         Column("joined_on", sort="joined_on"),
-        Column("id_number", mask="id"),
-        Column("phone", mask="phone"),
+        Column("id_number"),
+        Column("phone"),
     ]
-    search_help = _("Name, full ID number or full phone number")
     ordering = ("organization__name", "name")
     list_select_related = ("organization", "enterprise")
     form_class = MemberForm
@@ -257,7 +301,6 @@ class MemberEntity(Entity):
         *MemberForm.fieldsets[2:],
         (_("End of membership"), ["ended_on", "end_reason", "end_note"]),
     ]
-    masked_fields = {"id_number": "id", "phone": "phone"}
     actions = [
         Action(
             name="confirm_full",
@@ -295,8 +338,16 @@ class MemberEntity(Entity):
         return MemberFilter
 
     @classmethod
-    def search(cls, queryset, text: str):
-        return search_people(queryset, text)
+    def search(cls, queryset, text: str, user):
+        return search_people(queryset, text, user=user)
+
+    @classmethod
+    def search_hint(cls, user) -> str:
+        return people_search_hint(user)
+
+    @classmethod
+    def search_notice(cls, user, text: str) -> str:
+        return people_search_notice(user, text)
 
     @classmethod
     def save(cls, form, user):

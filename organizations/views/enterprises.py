@@ -80,7 +80,6 @@ class EnterpriseEntity(Entity):
     ordering = ("park__sort_order", "name")
     list_select_related = ("park", "organization", "instructor")
     form_class = EnterpriseForm
-    masked_fields = {"investor_phone": "phone"}
     actions = [
         Action(
             name="deregister",

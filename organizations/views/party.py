@@ -519,7 +519,7 @@ class InstructorEntity(Entity):
         Column("park.name", label=gettext_lazy("park"), sort="park__name"),
         Column("unit", sort="unit"),
         Column("position"),
-        Column("phone", mask="phone"),
+        Column("phone"),
         Column(
             "enterprises_posted", label=gettext_lazy("Enterprises posted to"), sort="enterprises_posted", numeric=True
         ),
@@ -532,7 +532,6 @@ class InstructorEntity(Entity):
     ordering = ("park__sort_order", "name")
     list_select_related = ("park",)
     form_class = InstructorForm
-    masked_fields = {"phone": "phone"}
 
     @classmethod
     def queryset(cls, user):

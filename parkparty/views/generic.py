@@ -10,7 +10,7 @@ read-only roles get 403 on any write view.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -28,10 +28,13 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views import View
 
+from parkparty import personal_data
 from parkparty.forms import DeleteForm, style_widgets
 from parkparty.masking import display_value
 from parkparty.permissions import ADD, CHANGE, DELETE, EXPORT, REVEAL, may, require
 from parkparty.services import StaleEditError, delete_record, save_record
+from parkparty.throttle import SearchThrottled, check_search_rate
+from parkparty.views.personal import drop_personal_filters, sortable_keys, too_many_searches
 from reports.exports import export_response
 
 PAGE_SIZE = 50
@@ -43,8 +46,10 @@ class Column:
     """One column of a list table.
 
     ``name`` is an attribute path (``park.name``); ``sort`` the ORM field to
-    order by (None: not sortable); ``mask`` masks personal data ("id",
-    "phone") in every list, for every role.
+    order by (None: not sortable). Personal fields of the inventory
+    (:mod:`parkparty.personal_data`) are masked in every list for every role
+    without saying so here; ``mask`` ("id", "phone"…) masks a value the
+    inventory does not know (e.g. an annotation).
     """
 
     name: str
@@ -152,7 +157,14 @@ class Entity:
     detail_fields: ClassVar[list[tuple[str, list[str]]] | None] = None
     deletable: ClassVar[bool] = False
     actions: ClassVar[list[Action]] = []
-    masked_fields: ClassVar[dict[str, str]] = {}  # field name -> "id" | "phone"
+    # Field name -> mask; filled from the personal-data inventory (an entity may add more).
+    masked_fields: ClassVar[dict[str, str]] = {}
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        model = cls.__dict__.get("model")
+        if model is not None:
+            cls.masked_fields = {**personal_data.masked_fields(model), **cls.__dict__.get("masked_fields", {})}
 
     # --- names and URLs -------------------------------------------------
     @classmethod
@@ -212,14 +224,34 @@ class Entity:
         return type(f"{cls.model.__name__}FilterSet", (django_filters.FilterSet,), {"Meta": meta})
 
     @classmethod
-    def search(cls, queryset, text: str):
+    def search(cls, queryset, text: str, user):
+        """Rows whose search fields contain ``text``.
+
+        A personal field (ID number, phone…) among the search fields is matched only in full
+        and only for users who may see it in full; for anyone else it is not searched at all,
+        so its hidden digits cannot be found by trying.
+        """
         text = text.strip()
         if not text or not cls.search_fields:
             return queryset
         query = models.Q()
         for name in cls.search_fields:
+            if personal_data.mask_for(cls.model, name):
+                if may(user, REVEAL, cls.model):
+                    query |= models.Q(**{f"{name}__iexact": text})
+                continue
             query |= models.Q(**{f"{name}__icontains": text})
         return queryset.filter(query)
+
+    @classmethod
+    def search_hint(cls, user) -> str:
+        """What the search box matches for ``user`` (the placeholder)."""
+        return cls.search_help
+
+    @classmethod
+    def search_notice(cls, user, text: str) -> str:
+        """A note above the results when part of ``text`` was not searched for ``user`` (override per entity)."""
+        return ""
 
     @classmethod
     def extra_list_context(cls, request) -> dict:
@@ -261,7 +293,10 @@ class EntityView(LoginRequiredMixin, View):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and self.permission is not None and "pk" not in kwargs:
             require(request.user, self.permission, self.entity.model)
-        return super().dispatch(request, *args, **kwargs)
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except SearchThrottled as exc:
+            return too_many_searches(request, exc, back_url=reverse(self.entity.url_name("list")))
 
     def get_object(self):
         obj = get_object_or_404(self.entity.queryset(self.request.user), pk=self.kwargs["pk"])
@@ -305,18 +340,21 @@ class ListingMixin:
 
     def listing(self, request) -> Listing:
         entity = self.entity
+        query = request.GET.get("q", "")
+        if query.strip():
+            check_search_rate(request.user)
         queryset = entity.queryset(request.user)
         filterset = entity.filterset_class()(request.GET or None, queryset=queryset, request=request)
+        drop_personal_filters(filterset, entity.model, request.user)
         if filterset.is_bound and filterset.is_valid():
             queryset = filterset.qs
         for form_field in filterset.form.fields.values():
             chosen = getattr(form_field, "queryset", None)
             if chosen is not None and hasattr(chosen, "for_user"):
                 form_field.queryset = chosen.for_user(request.user)
-        query = request.GET.get("q", "")
-        queryset = entity.search(queryset, query)
+        queryset = entity.search(queryset, query, request.user)
         sort = request.GET.get("sort", "")
-        sortable = {c.sort for c in entity.columns if c.sort}
+        sortable = sortable_keys(entity, request.user)
         key = sort.lstrip("-")
         queryset = queryset.order_by(sort, "pk") if key in sortable else queryset.order_by(*entity.ordering, "pk")
         return Listing(queryset=queryset, filterset=filterset, query=query, sort=sort)
@@ -342,7 +380,8 @@ class ObjectListView(ListingMixin, EntityView):
         params.pop("page", None)
         sort_params = params.copy()
         sort_params.pop("sort", None)
-        columns = [self.column_header(c, sort) for c in entity.columns]
+        sortable = sortable_keys(entity, request.user)
+        columns = [self.column_header(c, sort, sortable) for c in entity.columns]
         rows = [self.row(obj) for obj in page.object_list]
         export_url = reverse(entity.url_name("export"))
         return self.render(
@@ -351,6 +390,8 @@ class ObjectListView(ListingMixin, EntityView):
                 "title": entity.verbose_name_plural(),
                 "filter_form": filterset.form,
                 "query": query,
+                "search_help": entity.search_hint(request.user),
+                "search_notice": entity.search_notice(request.user, query) if query.strip() else "",
                 "columns": columns,
                 "rows": rows,
                 "page_obj": page,
@@ -365,8 +406,10 @@ class ObjectListView(ListingMixin, EntityView):
             },
         )
 
-    def column_header(self, column: Column, current_sort: str) -> dict:
+    def column_header(self, column: Column, current_sort: str, sortable: set[str] | None = None) -> dict:
         label = column_label(self.entity.model, column)
+        if sortable is not None and column.sort not in sortable:
+            column = replace(column, sort=None)
         direction = ""
         if column.sort and current_sort.lstrip("-") == column.sort:
             direction = "desc" if current_sort.startswith("-") else "asc"
@@ -609,4 +652,4 @@ class RevealView(EntityView):
         if name not in self.entity.masked_fields:
             raise PermissionDenied(_("Only ID numbers and phones are masked; there is nothing to reveal here."))
         logger.info("user %s revealed %s of %s #%s", request.user.pk, name, self.entity.slug(), obj.pk)
-        return HttpResponse(display_value(obj, name, request.user))
+        return HttpResponse(display_value(obj, name, request.user, reveal=True))
