@@ -39,7 +39,7 @@ def check_version(instance, expected_version: int | None) -> None:
     if expected_version is None or expected_version < 1:
         raise missing_version_error()
     stored = type(instance)._default_manager.filter(pk=instance.pk)
-    version = stored.select_for_update().values_list("version", flat=True).first()
+    version = stored.order_by().select_for_update(of=("self",)).values_list("version", flat=True).first()
     if version != expected_version:
         raise stale_error(instance)
 
