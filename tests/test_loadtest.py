@@ -202,14 +202,18 @@ def test_form_reader_sends_what_a_browser_sends():
 
 
 def test_summary_counts_every_5xx_and_unanswered_request_as_an_error():
-    requests = [["list", ms, 200, ""] for ms in range(1, 101)]
-    requests += [["save", 30, 500, ""], ["save", 40, 0, ""], ["save", 50, 400, "HTTP 400"], ["save", 20, 302, ""]]
+    requests = [["list", ms, 200, "", 100.0 + ms / 10, "work"] for ms in range(1, 101)]
+    requests += [["save", 30, 500, "", 101.0, "work"], ["save", 40, 0, "", 101.0, "work"]]
+    requests += [["save", 50, 400, "HTTP 400", 102.0, "work"], ["login", 20, 302, "", 100.0, "start"]]
 
-    summary = summarize(requests, started=100.0, stopped=110.0)
+    summary = summarize(requests, started=100.0, stopped=110.0, ready=105.0)
 
     assert summary.requests == 104 and summary.per_second == pytest.approx(10.4)
     assert summary.failures == 3 and summary.server_errors == 1
     assert percentile(summary.kinds["list"].times, 0.5) == 50 and percentile(summary.kinds["list"].times, 0.95) == 95
+    # The steady state: requests started once every user had signed in (at 105.0).
+    assert summary.kinds["list"].steady == [float(ms) for ms in range(50, 101)]
+    assert summary.steady_per_second == pytest.approx(51 / 5)
 
 
 @pytest.mark.parametrize(("text", "expected"), [("60s", 60), ("2m", 120), ("1m30s", 90), ("45", 45)])

@@ -42,14 +42,16 @@ TIMEOUT = 60  # seconds; gunicorn's own worker timeout (30 s) ends a stuck reque
 REQUESTS: list[list] = []  # [kind, milliseconds, status, error]
 EDITS: list[dict] = []
 CLOCK: dict[str, float] = {}
+READY: list[float] = []  # when each user had signed in and loaded its first page
 LOGINS = {role: itertools.cycle(names) for role, names in PLAN["logins"].items()}
 SEQUENCE = itertools.count(1)
 
 
 @events.request.add_listener
-def _record_request(name, response_time, response=None, exception=None, **kwargs):
+def _record_request(name, response_time, response=None, exception=None, context=None, start_time=0.0, **kwargs):
     status = getattr(response, "status_code", 0) or 0
-    REQUESTS.append([name, round(response_time, 2), status, str(exception)[:300] if exception else ""])
+    error = str(exception)[:300] if exception else ""
+    REQUESTS.append([name, round(response_time, 2), status, error, round(start_time, 3), (context or {}).get("phase")])
 
 
 @events.test_start.add_listener
@@ -64,7 +66,7 @@ def _stopped(**kwargs):
 
 @events.quitting.add_listener
 def _write_results(**kwargs):
-    results = {**CLOCK, "requests": REQUESTS, "edits": EDITS}
+    results = {**CLOCK, "ready": max(READY, default=None), "requests": REQUESTS, "edits": EDITS}
     RESULTS.write_text(json.dumps(results, ensure_ascii=False), encoding="utf-8")
 
 
@@ -75,6 +77,10 @@ class SiteUser(HttpUser):
     host = PLAN["base_url"]
     wait_time = between(*WAIT)
     role = ""
+    phase = "start"  # "work" once signed in: the report tells the two apart
+
+    def context(self):
+        return {"phase": self.phase}
 
     def on_start(self):
         self.keep_secure_cookies()
@@ -86,6 +92,8 @@ class SiteUser(HttpUser):
         self.username = next(LOGINS[self.role])
         self.sign_in()
         self.load_static_files()
+        self.phase = "work"
+        READY.append(time.time())
 
     def keep_secure_cookies(self):
         """Send the session's secure cookies over plain HTTP, as a browser does behind the TLS proxy of a deployment.

@@ -307,7 +307,9 @@ class Command(BaseCommand):
 
     # --- results ------------------------------------------------------------------------------
     def report(self, results: dict, targets: list[EditTarget], load: list[float], options, scratch: Path) -> None:
-        summary = summarize(results["requests"], results.get("started", 0), results.get("stopped", 0))
+        summary = summarize(
+            results["requests"], results.get("started", 0), results.get("stopped", 0), results.get("ready")
+        )
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
             postgres = cursor.fetchone()[0]
