@@ -2,8 +2,10 @@
 
 The simulated editors of the load test GET an edit page, read every field
 of its form (the hidden ``version`` included) and POST them back with one
-value changed, exactly as a person pressing "Save" would. This module runs
-inside locust's process, so it imports nothing from Django.
+value changed, exactly as a person pressing "Save" would. :func:`judge_save`
+tells an accepted save (302 to the record) from a refusal as stale (400 with
+the form's own error and no field marked invalid). This module runs inside
+locust's process, so it imports nothing from Django.
 """
 
 from __future__ import annotations

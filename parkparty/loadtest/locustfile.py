@@ -1,12 +1,14 @@
 """The simulated users of ``make loadtest``, run by locust against gunicorn.
 
 ``manage.py loadtest`` writes the plan (logins, records, year) to the file
-named by ``LOADTEST_PLAN`` and starts locust headless on this file; when
-locust quits, this file writes every request (kind, time, status, error)
-and every edit attempt (record, marker, version read, outcome) to
-``LOADTEST_RESULTS`` for the command to report and check against the
-database. It imports nothing from Django: it is a browser's view of the
-site.
+named by ``LOADTEST_PLAN`` and starts locust headless on this file. The
+users sign in as they are spawned; once the last one has, they work for
+``LOADTEST_RUN_SECONDS`` and locust quits (its own ``--run-time`` is only a
+safety net). Then this file writes every request (kind, time, status,
+error, start, phase) and every edit attempt (record, marker, version read,
+outcome) to ``LOADTEST_RESULTS`` for the command to report and check
+against the database. It imports nothing from Django: it is a browser's
+view of the site.
 
 - Park staff (readers) sign in through the login form and read the lists,
   detail pages, histories and the park dashboard.
@@ -28,6 +30,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import gevent
 from locust import HttpUser, between, events, task
 from locust.exception import StopUser
 
@@ -36,13 +39,17 @@ from parkparty.loadtest.htmlforms import judge_save, post_form
 PLAN = json.loads(Path(os.environ["LOADTEST_PLAN"]).read_text(encoding="utf-8"))
 RESULTS = Path(os.environ["LOADTEST_RESULTS"])
 WAIT = [float(x) for x in os.environ.get("LOADTEST_WAIT", "0.5,2").split(",")]
+USERS = int(os.environ["LOADTEST_USERS"])
+RUN_SECONDS = float(os.environ["LOADTEST_RUN_SECONDS"])  # of work, once every user has signed in
+SIGN_IN_LIMIT = float(os.environ.get("LOADTEST_SIGN_IN_LIMIT", "300"))  # the work starts then at the latest
 TYPING = (0.2, 1.5)  # seconds between opening the edit form and pressing "Save"
 TIMEOUT = 60  # seconds; gunicorn's own worker timeout (30 s) ends a stuck request first
 
-REQUESTS: list[list] = []  # [kind, milliseconds, status, error]
+REQUESTS: list[list] = []  # [kind, milliseconds, status, error, start time, phase]
 EDITS: list[dict] = []
 CLOCK: dict[str, float] = {}
 READY: list[float] = []  # when each user had signed in and loaded its first page
+GAVE_UP: list[str] = []  # users whose sign-in failed
 LOGINS = {role: itertools.cycle(names) for role, names in PLAN["logins"].items()}
 SEQUENCE = itertools.count(1)
 
@@ -55,18 +62,30 @@ def _record_request(name, response_time, response=None, exception=None, context=
 
 
 @events.test_start.add_listener
-def _started(**kwargs):
+def _started(environment, **kwargs):
     CLOCK["started"] = time.time()
+    gevent.spawn(_timekeeper, environment)
 
 
-@events.test_stop.add_listener
+def _timekeeper(environment):
+    """The users work for RUN_SECONDS from the moment the last one has signed in, then locust quits."""
+    deadline = time.monotonic() + SIGN_IN_LIMIT
+    while len(READY) + len(GAVE_UP) < USERS and time.monotonic() < deadline:
+        gevent.sleep(0.2)
+    CLOCK["ready"] = time.time()
+    gevent.sleep(RUN_SECONDS)
+    environment.runner.quit()
+
+
+@events.test_stopping.add_listener
 def _stopped(**kwargs):
-    CLOCK["stopped"] = time.time()
+    CLOCK.setdefault("stopped", time.time())
 
 
 @events.quitting.add_listener
 def _write_results(**kwargs):
-    results = {**CLOCK, "ready": max(READY, default=None), "requests": REQUESTS, "edits": EDITS}
+    CLOCK.setdefault("stopped", time.time())
+    results = {**CLOCK, "signed_in": len(READY), "requests": REQUESTS, "edits": EDITS}
     RESULTS.write_text(json.dumps(results, ensure_ascii=False), encoding="utf-8")
 
 
@@ -119,6 +138,7 @@ class SiteUser(HttpUser):
             form = post_form(answer.text, "username") if answer.status_code == 200 else None
             if form is None:
                 answer.failure(f"HTTP {answer.status_code}, no login form")
+                GAVE_UP.append(self.username)
                 raise StopUser
         fields = [(k, v) for k, v in form.with_value("username", self.username) if k != "password"]
         fields.append(("password", PLAN["password"]))
@@ -133,6 +153,7 @@ class SiteUser(HttpUser):
         ) as answer:
             if answer.status_code != 302:
                 answer.failure(f"HTTP {answer.status_code}: the login was not accepted")
+                GAVE_UP.append(self.username)
                 raise StopUser
 
     def load_static_files(self):

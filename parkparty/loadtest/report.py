@@ -4,7 +4,8 @@ Every simulated user starts by signing in (one password hash on the
 server) and loading its first page with its static files. With 50 users
 arriving in the first seconds that start-up rush is a load of its own, so
 besides the whole run the report shows the *steady state*: the requests
-that started after the last user had signed in.
+that started after the last user had signed in and before the run was
+stopped (the users then work for the run time).
 """
 
 from __future__ import annotations
@@ -83,7 +84,8 @@ def summarize(requests: list[list], started: float, stopped: float, ready: float
     """``requests`` as the locustfile writes them: ``[kind, milliseconds, status, error, start time, phase]``.
 
     ``ready`` is when the last user had signed in; requests started from
-    then on are the steady state. Every 5xx counts as an error even where
+    then until ``stopped`` are the steady state (users finish the task in
+    hand after the stop; those requests count in the whole run only). Every 5xx counts as an error even where
     the simulated user did not mark it; status 0 is a request that got no
     answer (connection refused or reset, time-out).
     """
@@ -91,7 +93,7 @@ def summarize(requests: list[list], started: float, stopped: float, ready: float
     for name, millis, status, error, *rest in requests:
         kind = kinds.setdefault(name, Kind(name))
         kind.times.append(float(millis))
-        if ready is not None and rest and rest[0] >= ready:
+        if ready is not None and rest and ready <= rest[0] < stopped:
             kind.steady.append(float(millis))
         kind.statuses[int(status)] += 1
         if error:

@@ -9,8 +9,9 @@ which on that fresh, empty database:
    (``--workers``, default 2) on a free local port, with the settings of this
    process (``make loadtest`` turns ``DJANGO_DEBUG`` off and sets a throwaway
    secret key);
-3. runs locust headless on ``parkparty/loadtest/locustfile.py`` for
-   ``--run-time`` with ``--users`` simulated users;
+3. runs locust headless on ``parkparty/loadtest/locustfile.py``: ``--users``
+   simulated users sign in through the login form, then all of them work
+   for ``--run-time``;
 4. prints requests per second, p50/p95 per kind of request and the errors,
    stops gunicorn, and checks every edit against the records' history
    (``parkparty.loadtest.checks``).
@@ -51,6 +52,7 @@ from parkparty.loadtest.report import format_summary, summarize
 
 LOCUSTFILE = Path(__file__).resolve().parents[2] / "loadtest" / "locustfile.py"
 STOP_TIMEOUT = 30  # seconds locust lets a user finish its task after the run time
+SIGN_IN_LIMIT = 300  # seconds the users may take to sign in before the run time starts anyway
 HOST = "127.0.0.1"
 
 
@@ -132,7 +134,7 @@ class Command(BaseCommand):
         proxy_header = self.check_settings()
 
         scratch = Path(tempfile.mkdtemp(prefix="parkparty-load-"))
-        server = locust = None
+        self.processes: list[subprocess.Popen] = []  # stopped, newest first, on every way out
         previous = signal.signal(signal.SIGTERM, _terminate)
         try:
             env = {
@@ -164,6 +166,9 @@ class Command(BaseCommand):
                 "LOADTEST_PLAN": str(scratch / "plan.json"),
                 "LOADTEST_RESULTS": str(scratch / "results.json"),
                 "LOADTEST_WAIT": options["wait"],
+                "LOADTEST_USERS": str(options["users"]),
+                "LOADTEST_RUN_SECONDS": str(run_seconds),
+                "LOADTEST_SIGN_IN_LIMIT": str(SIGN_IN_LIMIT),
             }
             locust, load = self.run_locust(locust_env, options, run_seconds, scratch / "locust.log")
             stop(server)
@@ -176,8 +181,8 @@ class Command(BaseCommand):
         except KeyboardInterrupt:
             raise CommandError("Load test interrupted: gunicorn and locust stopped.", returncode=130) from None
         finally:
-            stop(locust)
-            stop(server)
+            for process in reversed(self.processes):
+                stop(process)
             signal.signal(signal.SIGTERM, previous)
             shutil.rmtree(scratch, ignore_errors=True)
 
@@ -215,12 +220,9 @@ class Command(BaseCommand):
             env=env,
             cwd=settings.BASE_DIR,
         )
-        try:
-            call_command("migrate", interactive=False, verbosity=0)
-            call_command("load_demo", force=True, stdout=StringIO())
-        except BaseException:
-            stop(collect)
-            raise
+        self.processes.append(collect)
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("load_demo", force=True, stdout=StringIO())
         if collect.wait() != 0:
             raise CommandError("collectstatic failed (see above).")
         targets = pick_targets(enterprises=options["enterprises"], members=options["members"])
@@ -250,6 +252,7 @@ class Command(BaseCommand):
         ]
         output = log.open("ab")
         server = subprocess.Popen(command, env=env, cwd=settings.BASE_DIR, stdout=output, stderr=output)  # noqa: S603
+        self.processes.append(server)
         output.close()
         deadline = time.monotonic() + 60
         request = urllib.request.Request(f"http://{HOST}:{port}/login/")
@@ -281,8 +284,8 @@ class Command(BaseCommand):
             str(options["users"]),
             "--spawn-rate",
             f"{options['spawn_rate']:g}",
-            "--run-time",
-            f"{run_seconds}s",
+            "--run-time",  # a safety net: the locustfile quits after the run time of work
+            f"{SIGN_IN_LIMIT + run_seconds}s",
             "--stop-timeout",
             str(STOP_TIMEOUT),
             "--only-summary",
@@ -291,8 +294,9 @@ class Command(BaseCommand):
         ]
         output = log.open("ab")
         locust = subprocess.Popen(command, env=env, cwd=settings.BASE_DIR, stdout=output, stderr=output)  # noqa: S603
+        self.processes.append(locust)
         output.close()
-        deadline = time.monotonic() + run_seconds + STOP_TIMEOUT + 120
+        deadline = time.monotonic() + SIGN_IN_LIMIT + run_seconds + STOP_TIMEOUT + 120
         load = []
         while True:
             try:
@@ -317,6 +321,12 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Load test {timezone.localtime():%Y-%m-%d %H:%M %Z}: {machine()}, PostgreSQL {postgres}; "
             f"1-minute load average during the run {min(load, default=0):.2f}–{max(load, default=0):.2f}"
+        )
+        started, ready = results.get("started", 0), results.get("ready") or 0
+        self.stdout.write(
+            f"{results.get('signed_in', 0)} of {options['users']} users signed in within {ready - started:.1f} s "
+            f"(a password check each, and a first page with its static files); then they worked for "
+            f"{summary.steady_seconds:.1f} s."
         )
         for line in format_summary(summary):
             self.stdout.write(line)
