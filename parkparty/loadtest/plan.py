@@ -30,7 +30,7 @@ YEAR = 2023
 
 @dataclass(frozen=True)
 class EditTarget:
-    """One record every simulated editor edits: its model, its workbench URL slug, and its version before the run."""
+    """One record every simulated editor edits: its model (also its URL slug), id and version before the run."""
 
     model: str  # "enterprise" or "member"
     pk: int
