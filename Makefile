@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format messages venv clean bench bench-import bench-reports bench-dashboards
+.PHONY: run test lint format messages venv clean bench bench-import bench-reports bench-dashboards loadtest
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -66,6 +66,22 @@ bench-dashboards: $(STAMP)
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_dashboards
 
 bench: bench-import bench-reports bench-dashboards
+
+# The load test (not part of `make test`): gunicorn on a fresh PostgreSQL database (dropped and
+# re-created), production settings with a throwaway secret key, simulated users driven by locust.
+# Quick run: make loadtest LOADTEST_USERS=10 LOADTEST_TIME=15s
+LOADTEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/parkparty_load
+LOADTEST_USERS ?= 50
+LOADTEST_SPAWN_RATE ?= 5
+LOADTEST_TIME ?= 60s
+LOADTEST_WORKERS ?= 2
+
+loadtest: $(STAMP)
+	psql "$$(echo $(LOADTEST_DATABASE_URL) | sed 's#/[^/]*$$#/postgres#')" -qc "DROP DATABASE IF EXISTS $$(basename $(LOADTEST_DATABASE_URL)) WITH (FORCE)" -c "CREATE DATABASE $$(basename $(LOADTEST_DATABASE_URL))"
+	DATABASE_URL=$(LOADTEST_DATABASE_URL) DJANGO_DEBUG=false DJANGO_ALLOWED_HOSTS=127.0.0.1 \
+	DJANGO_SECRET_KEY="loadtest-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(40))')" \
+	$(BIN)/python manage.py loadtest --users $(LOADTEST_USERS) --spawn-rate $(LOADTEST_SPAWN_RATE) \
+		--run-time $(LOADTEST_TIME) --workers $(LOADTEST_WORKERS)
 
 clean:
 	rm -rf $(VENV) data staticfiles .pytest_cache .ruff_cache
