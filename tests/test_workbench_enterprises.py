@@ -169,6 +169,19 @@ def test_deregister_keeps_the_enterprise_with_its_date(client, world):
     assert (enterprise.status, enterprise.deregistered_on) == (EnterpriseStatus.DEREGISTERED, datetime.date(2024, 5, 6))
 
 
+def test_a_deregistered_enterprise_is_still_edited_and_stays_deregistered(client, world):
+    enterprise = world.in_a[Enterprise]
+    client.force_login(world.staff_a)
+    url = reverse("organizations:enterprise_deregister", args=[enterprise.pk])
+    assert client.post(url, {"on": "2024-05-06", "version": enterprise.version}).status_code == 302
+    enterprise.refresh_from_db()
+    data = form_data(enterprise, employees=12, status=EnterpriseStatus.OPERATING)
+    response = client.post(edit(enterprise), data)
+    assert response.status_code == 302, response.context["form"].errors
+    enterprise.refresh_from_db()
+    assert (enterprise.employees, enterprise.status) == (12, EnterpriseStatus.DEREGISTERED)
+
+
 def test_history_page_lists_changes_before_and_after(client, world):
     enterprise = world.in_a[Enterprise]
     client.force_login(world.staff_a)

@@ -48,12 +48,13 @@ class EnterpriseForm(WorkbenchModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Deregistration is its own action, with a date.
-        self.fields["status"].choices = [
-            c for c in self.fields["status"].choices if c[0] != EnterpriseStatus.DEREGISTERED
-        ]
         if self.instance.status == EnterpriseStatus.DEREGISTERED:
+            # Deregistering is its own action; a deregistered enterprise keeps that status when edited.
             self.fields["status"].disabled = True
+        else:
+            self.fields["status"].choices = [
+                c for c in self.fields["status"].choices if c[0] != EnterpriseStatus.DEREGISTERED
+            ]
 
 
 class DeregisterForm(ActionForm):
