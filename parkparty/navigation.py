@@ -3,6 +3,7 @@
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from parkparty.audit import may_read_audit_log
 from parkparty.scoping import scope_for
 from parkparty.views.imports import may_import
 
@@ -24,6 +25,10 @@ MAIN = [
 TOOLS = [
     ("annual:index", _("Annual reports"), "parks"),
     ("imports:index", _("Excel import"), "importers"),
+]
+#: The audit administrator's whole navigation: they read the audit log and nothing else.
+AUDIT = [
+    ("audit:list", _("Audit log"), "auditors"),
 ]
 MORE = [
     ("organizations:park_list", _("Parks"), "parks"),
@@ -61,6 +66,8 @@ def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    if may_read_audit_log(user):
+        return {"nav_main": _entries(AUDIT, request, scope_for(user)), "nav_more": []}
     scope = scope_for(user)
     return {
         "nav_main": _entries(MAIN, request, scope) + _entries(TOOLS, request, scope),

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.flushing import clear_audit_log
+
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -53,6 +55,29 @@ def pytest_runtest_makereport(item, call):
     if report.when == "call":
         item.stash[FAILED] = report.failed
     return report
+
+
+TRANSACTIONAL_FIXTURES = {
+    "transactional_db",
+    "live_server",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
+
+
+def uses_transactional_db(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    return bool(TRANSACTIONAL_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    # Runs before the fixtures are finalized, while the test still has database access.
+    if uses_transactional_db(item):
+        clear_audit_log()
+    return (yield)
 
 
 @pytest.fixture(scope="session")

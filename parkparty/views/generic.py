@@ -27,8 +27,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views import View
 
+from parkparty import audit
 from parkparty.forms import ConfirmForm, style_widgets
 from parkparty.masking import display_value, may_reveal
+from parkparty.models import AuditKind
 from parkparty.scoping import scope_for
 from parkparty.services import StaleEditError, check_can_write, save_record
 from reports.exports import export_response
@@ -569,12 +571,12 @@ class ObjectActionView(EntityView):
 
 
 class RevealView(EntityView):
-    """One masked value in full, for roles that work with people's records (logged in the server log)."""
+    """One masked value in full, for roles that work with people's records; every reveal is in the audit log."""
 
     def get(self, request, pk):
         obj = self.get_object()
         name = request.GET.get("field", "")
         if name not in self.entity.masked_fields or not may_reveal(request.user):
             raise PermissionDenied(_("Your role may not see this in full."))
-        logger.info("user %s revealed %s of %s #%s", request.user.pk, name, self.entity.slug(), obj.pk)
+        audit.record(AuditKind.REVEAL, request=request, obj=obj, detail={"field": name})
         return HttpResponse(display_value(obj, name, request.user))

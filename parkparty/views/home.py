@@ -18,6 +18,7 @@ from organizations.models import (
     PartyOrganization,
     ServiceRequest,
 )
+from parkparty.audit import may_read_audit_log
 from parkparty.scoping import scope_for
 
 WAITING = 10
@@ -120,6 +121,8 @@ def todo_context(user) -> dict:
 def home(request):
     """County reviewers, park staff and secretaries go to their dashboard; others see what waits for them."""
     user = request.user
+    if may_read_audit_log(user):
+        return redirect("audit:list")
     target = dashboard_home(user)
     if target is not None:
         return redirect(target)
