@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.test import TransactionTestCase
 
 from tests.flushing import clear_audit_log
 
@@ -57,27 +58,14 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
-TRANSACTIONAL_FIXTURES = {
-    "transactional_db",
-    "live_server",
-    "django_db_reset_sequences",
-    "django_db_serialized_rollback",
-}
+def _fixture_teardown_with_audit_log(self):
+    """Empty the audit log (append-only, see tests/flushing.py) right before Django flushes a transactional test."""
+    clear_audit_log()
+    _django_fixture_teardown(self)
 
 
-def uses_transactional_db(item) -> bool:
-    marker = item.get_closest_marker("django_db")
-    if marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
-        return True
-    return bool(TRANSACTIONAL_FIXTURES & set(getattr(item, "fixturenames", ())))
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    # Runs before the fixtures are finalized, while the test still has database access.
-    if uses_transactional_db(item):
-        clear_audit_log()
-    return (yield)
+_django_fixture_teardown = TransactionTestCase._fixture_teardown
+TransactionTestCase._fixture_teardown = _fixture_teardown_with_audit_log
 
 
 @pytest.fixture(scope="session")

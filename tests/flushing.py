@@ -4,8 +4,9 @@ The audit log is append-only: its database triggers refuse to delete entries
 younger than 180 days, so Django's ``flush`` (which ends every transactional
 test, and which module-scoped fixtures call) fails once a test has signed in
 or exported anything. Tests flush through :func:`flush_database`; the
-transactional tests' own flush is preceded by :func:`clear_audit_log` (a hook
-in ``conftest.py``). Test code only: the application has no way around the guard.
+transactional tests' own flush is preceded by :func:`clear_audit_log`
+(``conftest.py`` wraps ``TransactionTestCase._fixture_teardown``). Test code
+only: the application has no way around the guard.
 """
 
 from __future__ import annotations
