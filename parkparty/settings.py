@@ -206,6 +206,8 @@ AXES_CLIENT_IP_CALLABLE = "parkparty.audit.client_ip"
 AXES_LOCKOUT_CALLABLE = "parkparty.lockout.lockout_response"
 # Sign-ins and sign-outs are in the audit log (parkparty.audit); axes keeps only the failure counters.
 AXES_DISABLE_ACCESS_LOG = True
+# Unlocking goes through the user admin's audited action (or axes_reset_username), not by deleting counters.
+AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
 
 # Reverse proxies in front of the application that append the client's address to X-Forwarded-For.

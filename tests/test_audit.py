@@ -493,3 +493,12 @@ def test_a_new_user_is_logged_with_its_role(world):
     user = User.objects.create_user(username="new-auditor", role=Role.AUDITOR)
     created = events(AuditKind.USER_CREATED)[-1]
     assert created.object_id == str(user.pk) and created.detail["role"] == "auditor"
+
+
+def test_the_detail_reads_in_chinese_on_the_page(client, auditor, world):
+    user = world.user("staff_a")
+    user.role = Role.COUNTY_REVIEWER
+    user.park = None
+    user.save()
+    response = signed_in(client, auditor).get(reverse("audit:list"), {"kind": "user_changed"})
+    assert "角色: 园区党务干部 → 县委组织部" in response.content.decode()

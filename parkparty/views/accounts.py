@@ -31,7 +31,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
                 "title": _("Change password"),
                 "crumbs": [(_("Change password"), None)],
                 "reason": REASON_MESSAGES.get(reason, ""),
-                "groups": [("", list(context["form"]))],
             }
         )
         return context

@@ -10,6 +10,7 @@ import datetime
 import tempfile
 
 from django import forms
+from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -22,7 +23,7 @@ from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from parkparty import audit
 from parkparty.forms import style_widgets
-from parkparty.models import AuditEvent, AuditKind, AuditOutcome
+from parkparty.models import AuditEvent, AuditKind, AuditOutcome, Role
 
 PAGE_SIZE = 50
 #: An export holds at most this many events (the newest); narrow the filters for older ones.
@@ -97,15 +98,89 @@ def cell_text(value) -> str:
     return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
 
 
+#: How the detail's keys and coded values read on the page and in the export.
+DETAIL_KEYS = {
+    "reason": gettext_lazy("reason"),
+    "by": gettext_lazy("locked by"),
+    "username_failures": gettext_lazy("failures of the username"),
+    "address_failures": gettext_lazy("failures from the address"),
+    "minutes": gettext_lazy("minutes"),
+    "forced": gettext_lazy("forced"),
+    "changes": gettext_lazy("changes"),
+    "role": gettext_lazy("role"),
+    "park": gettext_lazy("park"),
+    "organization": gettext_lazy("Party organization"),
+    "is_active": gettext_lazy("active"),
+    "is_staff": gettext_lazy("staff status"),
+    "is_superuser": gettext_lazy("superuser status"),
+    "status": gettext_lazy("status code"),
+    "method": gettext_lazy("method"),
+    "path": gettext_lazy("path"),
+    "entity": gettext_lazy("records"),
+    "filters": gettext_lazy("filters"),
+    "rows": gettext_lazy("rows"),
+    "full_personal_data": gettext_lazy("full personal data"),
+    "kind": gettext_lazy("kind"),
+    "created": gettext_lazy("created"),
+    "updated": gettext_lazy("updated"),
+    "unchanged": gettext_lazy("unchanged"),
+    "source": gettext_lazy("source"),
+    "year": gettext_lazy("year"),
+    "bytes": gettext_lazy("bytes"),
+    "file": gettext_lazy("file"),
+    "what": gettext_lazy("what"),
+    "field": gettext_lazy("field"),
+    "username": gettext_lazy("username"),
+    "attempts": gettext_lazy("failed attempts cleared"),
+}
+DETAIL_VALUES = {
+    "credentials": gettext_lazy("wrong username or password"),
+    "locked": gettext_lazy("refused while locked"),
+    "ip_address": gettext_lazy("address"),
+    "idle": gettext_lazy("no activity"),
+    "absolute": gettext_lazy("longest session reached"),
+    "dormant": gettext_lazy("no sign-in for too long"),
+    "set_by_administrator": gettext_lazy("password set by an administrator"),
+    "expired": gettext_lazy("password expired"),
+    "preview": gettext_lazy("current draft"),
+    "template": gettext_lazy("template"),
+    "generated": gettext_lazy("generated report"),
+    "browser": gettext_lazy("browser"),
+    "command line": gettext_lazy("command line"),
+    **dict(Role.choices),
+}
+
+
+def _value_text(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, list):
+        return " → ".join(_value_text(item) for item in value)
+    if isinstance(value, dict):
+        return detail_text(value)
+    if isinstance(value, str):
+        return str(DETAIL_VALUES.get(value, value))
+    return str(value)
+
+
+def _entity_text(label: str) -> str:
+    """``members.member`` as the records' name (党员), or as it is when it names no model."""
+    try:
+        return str(apps.get_model(label)._meta.verbose_name_plural)
+    except (LookupError, ValueError):
+        return label
+
+
 def detail_text(detail: dict) -> str:
-    """The detail as short "key: value" text for the page and the export."""
+    """The detail as short "key: value" text for the page and the export, in the user's language."""
     if not detail:
         return ""
     parts = []
     for key, value in detail.items():
-        if isinstance(value, dict):
-            value = ", ".join(f"{k}: {v}" for k, v in value.items())
-        parts.append(f"{key}: {value}")
+        text = _entity_text(value) if key == "entity" and isinstance(value, str) else _value_text(value)
+        parts.append(f"{DETAIL_KEYS.get(key, key)}: {text}")
     return "; ".join(parts)
 
 
