@@ -9,7 +9,6 @@ read-only roles get 403 on any write view.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -36,7 +35,6 @@ from parkparty.services import StaleEditError, check_can_write, save_record
 from reports.exports import export_response
 
 PAGE_SIZE = 50
-logger = logging.getLogger("parkparty.workbench")
 
 
 @dataclass
