@@ -20,7 +20,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from parkparty import audit
-from parkparty.accounts import REASON_MESSAGES, password_change_reason
+from parkparty.accounts import password_change_reason
 from parkparty.models import AuditKind, AuditOutcome
 
 SIGNED_IN_AT = "parkparty_signed_in_at"
@@ -78,8 +78,7 @@ class AccountSecurityMiddleware:
             request.session.setdefault(SIGNED_IN_AT, int(now))
         reason = password_change_reason(user)
         if reason and not self.allowed_while_forced(request):
-            messages.warning(request, REASON_MESSAGES[reason])
-            return HttpResponseRedirect(reverse("password_change"))
+            return HttpResponseRedirect(reverse("password_change"))  # the page says why
         return None
 
     @staticmethod
