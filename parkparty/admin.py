@@ -5,12 +5,14 @@ model admin keeps simple_history's history view; edits made here are
 recorded with the administrator as the history user.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from parkparty.accounts import AdminPasswordChangeForm, AdminUserCreationForm
+from parkparty.lockout import unlock
 from parkparty.models import ImportBatch, User
 from parkparty.permissions import may_administer
 
@@ -81,18 +83,24 @@ USER_HISTORY_HIDDEN_FIELDS = ("password", "last_login")
 #: Django's own "Personal info" title, so its existing translation is used.
 PERSONAL_INFO = DjangoUserAdmin.fieldsets[1][0]
 ROLE_FIELDSET = (_("Role and scope"), {"fields": ("role", "park", "organization")})
+PASSWORD_FIELDSET = (_("Password"), {"fields": ("must_change_password", "password_changed_at", "enabled_at")})
 
 
 @admin.register(User)
 class UserAdmin(AdministratorPermissionsMixin, SimpleHistoryAdmin, DjangoUserAdmin):
     """Users with their role and the park or organization the role applies to."""
 
+    add_form = AdminUserCreationForm  # the new user must choose their own password at the first sign-in
+    change_password_form = AdminPasswordChangeForm  # likewise after an administrator sets it
     fieldsets = (
         DjangoUserAdmin.fieldsets[0],
         (PERSONAL_INFO, {"fields": ("last_name", "first_name", "email", "phone")}),
         ROLE_FIELDSET,
+        PASSWORD_FIELDSET,
         *DjangoUserAdmin.fieldsets[2:],  # permissions, important dates
     )
+    readonly_fields = ("password_changed_at", "enabled_at")
+    actions = ["unlock_sign_in"]
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,
         (PERSONAL_INFO, {"fields": ("last_name", "first_name", "phone")}),
@@ -103,6 +111,15 @@ class UserAdmin(AdministratorPermissionsMixin, SimpleHistoryAdmin, DjangoUserAdm
     list_select_related = ("park", "organization")
     search_fields = ("username", "last_name", "first_name", "email", "phone")
     autocomplete_fields = ("organization",)
+
+    @admin.action(description=_("Unlock sign-in of the selected users (clear their failed attempts)"))
+    def unlock_sign_in(self, request, queryset):
+        usernames = list(queryset.values_list("username", flat=True))
+        for username in usernames:
+            unlock(username, request=request)
+        self.message_user(
+            request, _("Sign-in unlocked for %(users)s.") % {"users": "、".join(usernames)}, messages.SUCCESS
+        )
 
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
         """As simple_history does, but without password hashes and login times in the diff."""

@@ -13,5 +13,11 @@ class ParkPartyAdminSite(admin.AdminSite):
     site_title = _("ParkParty administration")
     index_title = _("System administration")
 
+    def password_change(self, request, extra_context=None):
+        """One password page for everyone: the site's, which also ends a forced change."""
+        from django.shortcuts import redirect
+
+        return redirect("password_change")
+
     def has_permission(self, request) -> bool:
         return may_administer(request.user)

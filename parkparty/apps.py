@@ -9,6 +9,22 @@ class ParkPartyConfig(AppConfig):
     name = "parkparty"
     verbose_name = _("Users and roles")
 
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from parkparty import signals  # noqa: F401 — connects the audit receivers
+
+        post_migrate.connect(_install_audit_guard, sender=self, dispatch_uid="parkparty_audit_guard")
+
+
+def _install_audit_guard(sender, using, **kwargs):
+    """Keep the audit log's triggers after every migrate (SQLite loses them when a table is rebuilt)."""
+    from django.db import connections
+
+    from parkparty import audit_guard
+
+    audit_guard.install(connections[using])
+
 
 class ParkPartyAdminConfig(AdminConfig):
     default_site = "parkparty.admin_site.ParkPartyAdminSite"

@@ -16,6 +16,7 @@ DEMO_USERS = (  # username, role, family name, given name
     ("demo-county", Role.COUNTY_REVIEWER, "严", "志华"),
     ("demo-secretary", Role.SECRETARY, "", ""),  # named after the secretary of the general branch below
     ("demo-admin", Role.ADMINISTRATOR, "", ""),
+    ("demo-auditor", Role.AUDITOR, "", ""),
 )
 #: The demo secretary leads the demo's only general branch (党总支, with two branches under it).
 SECRETARY_ORG_KIND = OrganizationKind.GENERAL_BRANCH

@@ -860,7 +860,8 @@ def run_import(
     result.unchanged = plan.unchanged
     if not commit or errors:
         return result
-    from parkparty.models import ImportBatch
+    from parkparty import audit
+    from parkparty.models import AuditKind, ImportBatch
 
     with transaction.atomic():
         spec.write(plan, user=user)
@@ -874,6 +875,20 @@ def run_import(
             updated=result.updated,
             unchanged=result.unchanged,
             rejected=result.rejected,
+        )
+        audit.record(
+            AuditKind.IMPORT,
+            user=user,
+            obj=result.batch,
+            detail={
+                "kind": kind,
+                "park": park.code,
+                "rows": result.total,
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+                "source": "browser" if user is not None else "command line",
+            },
         )
     result.committed = True
     say(_("%(rows)d rows written") % {"rows": result.created + result.updated})

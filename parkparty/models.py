@@ -5,12 +5,16 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from parkparty.permissions import Role, scoped_queryset
 
-__all__ = ["ImportBatch", "ImportKind", "Role", "TrackedModel", "User"]
+__all__ = ["AUDITED_USER_FIELDS", "ImportBatch", "ImportKind", "Role", "TrackedModel", "User"]
+
+#: User fields whose changes are audit events (``park`` and ``organization`` as their ids).
+AUDITED_USER_FIELDS = ("role", "park", "organization", "is_active", "is_staff", "is_superuser")
 
 
 class User(AbstractUser):
@@ -40,10 +44,26 @@ class User(AbstractUser):
         help_text=_("Required for organization secretaries: the organization they lead."),
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_(
+            "Set when an administrator creates the account or sets its password: "
+            "the user must choose a new password before doing anything else."
+        ),
+    )
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True, editable=False)
+    enabled_at = models.DateTimeField(
+        _("enabled at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When a disabled account was last enabled again; dormancy is counted from here at the earliest."),
+    )
 
     objects = UserManager()
-    # Password hashes stay out of history; logins are not edits.
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # Password hashes stay out of history; logins and password dates are not edits.
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "password_changed_at"])
 
     class Meta:
         verbose_name = _("user")
@@ -69,6 +89,40 @@ class User(AbstractUser):
             raise ValidationError({"park": _("Park staff must be assigned a park.")})
         if self.role == Role.SECRETARY and not self.organization_id:
             raise ValidationError({"organization": _("A secretary must be assigned an organization.")})
+        if self.role == Role.AUDITOR and (self.is_staff or self.is_superuser):
+            raise ValidationError(
+                {"role": _("An audit administrator may not also be a system administrator (staff or superuser).")}
+            )
+
+    def save(self, *args, **kwargs):
+        """Save; changes of role, scope and rights, new accounts and new passwords go to the audit log."""
+        from parkparty import audit
+
+        adding = self._state.adding or self.pk is None
+        update_fields = kwargs.get("update_fields")
+        touched = None if update_fields is None else {name.removesuffix("_id") for name in update_fields}
+        before = None
+        if not adding and (touched is None or touched & set(AUDITED_USER_FIELDS)):
+            before = User.objects.filter(pk=self.pk).values(*AUDITED_USER_FIELDS).first()
+        if before and self.is_active and before["is_active"] is False:
+            self.enabled_at = timezone.now()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "enabled_at"}
+        password_set = getattr(self, "_password_set", False) and update_fields is None
+        super().save(*args, **kwargs)
+        self._password_set = False
+        if adding:
+            audit.user_created(self)
+            return
+        if before is not None:
+            audit.user_changed(self, before)
+        if password_set:
+            audit.password_saved(self, detail=getattr(self, "_password_audit_detail", None))
+
+    def set_password(self, raw_password) -> None:
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+        self._password_set = True
 
     @property
     def display_name(self) -> str:
@@ -144,3 +198,77 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.file_name}"
+
+
+class AuditKind(models.TextChoices):
+    """What an audit event records."""
+
+    LOGIN = "login", _("Sign-in")
+    LOCKOUT = "lockout", _("Sign-in locked")
+    UNLOCK = "unlock", _("Sign-in unlocked")
+    LOGOUT = "logout", _("Sign-out")
+    SESSION_EXPIRED = "session_expired", _("Session expired")
+    PASSWORD_CHANGED = "password_changed", _("Password changed")
+    PASSWORD_SET = "password_set", _("Password set by an administrator")
+    ACCOUNT_DISABLED = "account_disabled", _("Account disabled")
+    USER_CREATED = "user_created", _("User created")
+    USER_CHANGED = "user_changed", _("User's role or rights changed")
+    ACCESS_DENIED = "access_denied", _("Access denied")
+    IMPORT = "import", _("Excel import")
+    EXPORT = "export", _("Export")
+    REPORT_GENERATED = "report_generated", _("Report generated")
+    REPORT_DOWNLOADED = "report_downloaded", _("Report downloaded")
+    REVEAL = "reveal", _("Personal data shown in full")
+    AUDIT_EXPORTED = "audit_exported", _("Audit log exported")
+
+
+class AuditOutcome(models.TextChoices):
+    SUCCESS = "success", _("Succeeded")
+    FAILURE = "failure", _("Failed")
+    DENIED = "denied", _("Denied")
+
+
+class AuditEvent(models.Model):
+    """One security event, append-only: who did what to which record, from where, and how it ended.
+
+    Written through :func:`parkparty.audit.record`. The user is kept as id and
+    username text (not a foreign key) so that deleting a user never changes or
+    loses an entry. The database refuses to update any entry and to delete
+    entries younger than ``settings.AUDIT_MIN_RETENTION_DAYS`` (triggers of
+    migration 0003); the model refuses both as well.
+    """
+
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    kind = models.CharField(_("event"), max_length=32, choices=AuditKind.choices)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=AuditOutcome.choices, default=AuditOutcome.SUCCESS)
+    user_id = models.BigIntegerField(_("user id"), null=True, blank=True)
+    username = models.CharField(_("username"), max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["kind", "created_at"], name="auditevent_kind_time"),
+            models.Index(fields=["username", "created_at"], name="auditevent_user_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()} {self.username}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditLogIsAppendOnly(_("Audit log entries cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogIsAppendOnly(_("Audit log entries cannot be deleted; purge_audit_log removes expired ones."))
+
+
+class AuditLogIsAppendOnly(Exception):
+    """Raised on any attempt to change or delete an audit log entry through the model."""

@@ -5,13 +5,13 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from parkparty.imports import IMPORT_KINDS
-from parkparty.permissions import IMPORT, VIEW, may, sees_everything, works_on_parks
+from parkparty.permissions import IMPORT, VIEW, may, sees_everything, works_on_parks, works_on_records
 
 #: (url name, label, the model whose records the area lists or None, who sees it: "all" — whoever may view
-#: those records, "parks" — users who work on whole parks, "county" — users who see every park, or
-#: "importers" — users who may import something)
+#: those records, "records" — users who work on park records at all, "parks" — users who work on whole
+#: parks, "county" — users who see every park, or "importers" — users who may import something)
 MAIN = [
-    ("home", _("Home"), None, "all"),
+    ("home", _("Home"), None, "records"),
     ("reports:county", _("County overview"), None, "county"),
     ("organizations:enterprise_list", _("Enterprises"), "organizations.Enterprise", "all"),
     ("organizations:partyorganization_list", _("Party organizations"), "organizations.PartyOrganization", "all"),
@@ -27,6 +27,10 @@ TOOLS = [
     ("annual:index", _("Annual reports"), "reports.ReportDraft", "parks"),
     ("imports:index", _("Excel import"), None, "importers"),
 ]
+#: The audit administrator's whole navigation: they read the audit log and nothing else.
+AUDIT = [
+    ("audit:list", _("Audit log"), "parkparty.AuditEvent", "all"),
+]
 MORE = [
     ("organizations:park_list", _("Parks"), "organizations.Park", "parks"),
     ("organizations:parkstaffing_list", _("Park staffing"), "organizations.ParkStaffing", "parks"),
@@ -38,6 +42,7 @@ MORE = [
 ]
 WHO = {
     "all": lambda user: True,
+    "records": works_on_records,
     "parks": works_on_parks,
     "county": sees_everything,
     "importers": lambda user: any(may(user, IMPORT, spec.model) for spec in IMPORT_KINDS.values()),
@@ -69,6 +74,6 @@ def navigation(request) -> dict:
     if user is None or not user.is_authenticated:
         return {}
     return {
-        "nav_main": _entries(MAIN, request) + _entries(TOOLS, request),
+        "nav_main": _entries(MAIN, request) + _entries(TOOLS, request) + _entries(AUDIT, request),
         "nav_more": _entries(MORE, request),
     }

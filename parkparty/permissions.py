@@ -39,6 +39,7 @@ class Role(models.TextChoices):
     COUNTY_REVIEWER = "county_reviewer", gettext_lazy("County reviewer")
     SECRETARY = "secretary", gettext_lazy("Organization secretary")
     ADMINISTRATOR = "administrator", gettext_lazy("System administrator")
+    AUDITOR = "auditor", gettext_lazy("Audit administrator")
 
 
 # --- actions ---------------------------------------------------------------------------
@@ -68,6 +69,8 @@ OTHERS = "*"
 POLICY: dict[str, dict[str, frozenset[str]]] = {
     Role.ADMINISTRATOR: {
         OTHERS: EDIT | {REVEAL},
+        # Separation of duties: the system administrator does not read the audit log.
+        "parkparty.auditevent": NONE,
         "organizations.notice": EDIT | {FORWARD},
         "organizations.enterprise": EDIT | {IMPORT, REVEAL},
         "members.member": EDIT | {IMPORT, REVEAL},
@@ -76,6 +79,7 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     },
     Role.PARK_STAFF: {
         OTHERS: EDIT | {REVEAL},
+        "parkparty.auditevent": NONE,
         "organizations.notice": EDIT | {FORWARD},
         "organizations.enterprise": EDIT | {IMPORT, REVEAL},
         "members.member": EDIT | {IMPORT, REVEAL},
@@ -87,6 +91,7 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     Role.COUNTY_REVIEWER: {
         # The county reads every park; it writes only its own records: notices and development quotas.
         OTHERS: READ,
+        "parkparty.auditevent": NONE,
         "organizations.notice": READ | {ADD, CHANGE},
         "organizations.noticereceipt": READ | {ADD},  # issuing a notice files one receipt per park
         "members.developmentquota": EDIT,
@@ -96,6 +101,7 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
         # requests of its enterprises; the rest of what they see is read-only. They work with these people,
         # so they see their phones and ID numbers in full on request.
         OTHERS: READ | {REVEAL},
+        "parkparty.auditevent": NONE,
         "organizations.partyorganization": READ | {CHANGE, REVEAL},
         "members.member": EDIT | {REVEAL},
         "members.membershipevent": READ | {ADD, REVEAL},
@@ -109,6 +115,10 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
         "reports.reportdraft": NONE,
         "reports.generatedreport": NONE,
         "reports.reporttemplate": NONE,
+    },
+    Role.AUDITOR: {
+        # The audit administrator reads and searches the audit log, and nothing else.
+        "parkparty.auditevent": READ,
     },
 }
 
@@ -173,6 +183,8 @@ def _compute_scope(user) -> Scope:
     if role == Role.SECRETARY and user.organization_id:
         organization_ids = tree_ids(apps.get_model("organizations", "PartyOrganization"), user.organization_id)
         return Scope(role=role, organization_ids=organization_ids, organization_id=user.organization_id)
+    if role == Role.AUDITOR:
+        return Scope(role=role)  # no park records at all; the policy gives the audit log
     return NOTHING
 
 
@@ -232,10 +244,10 @@ def _label(target) -> str:
 def role_actions(user, target) -> frozenset[str]:
     """What the user's role may do to records of ``target``'s kind (a model or an instance)."""
     scope = scope_for(user)
-    if scope.sees_nothing:
+    if not scope.role:
         return NONE
     model = target if isinstance(target, type) else type(target)
-    if not scope.everything and not scope.park_ids:
+    if not scope.everything and not scope.park_ids and scope.organization_ids:
         # An organization's secretary never reaches records that have no path to an organization.
         queryset = model._default_manager.all()
         if isinstance(queryset, ScopedQuerySet) and queryset.organization_scope_q(scope.organization_ids) is None:
@@ -300,7 +312,7 @@ def require(user, action: str, target, message: str | None = None) -> None:
     """
     if user is None:
         return
-    if scope_for(user).sees_nothing:
+    if not scope_for(user).role:
         raise PermissionDenied(_("Your account has no role, so it may not change records."))
     if not may(user, action, target):
         raise denied(action, target, message)
@@ -314,6 +326,11 @@ def may_administer(user) -> bool:
 def role_of(user) -> str:
     """The role the user acts in ("" when they have none or no park / organization to act on)."""
     return scope_for(user).role
+
+
+def works_on_records(user) -> bool:
+    """Users with a scope of park records (every role but the audit administrator and users without a role)."""
+    return not scope_for(user).sees_nothing
 
 
 def sees_everything(user) -> bool:

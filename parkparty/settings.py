@@ -5,6 +5,7 @@ variable read through the typed helpers below. A malformed value stops the
 process with a message naming the variable; development needs no variables.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -88,6 +89,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "simple_history",
+    "axes",
     "parkparty.apps.ParkPartyConfig",
     "organizations.apps.OrganizationsConfig",
     "members.apps.MembersConfig",
@@ -105,6 +107,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "parkparty.middleware.AccountSecurityMiddleware",
+    "parkparty.middleware.DeniedAccessAuditMiddleware",
+    # Last, so it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "parkparty.urls"
@@ -176,12 +182,71 @@ PARKPARTY_SEARCH_LIMIT = envint("PARKPARTY_SEARCH_LIMIT", 30)
 PARKPARTY_SEARCH_WINDOW = envint("PARKPARTY_SEARCH_WINDOW", 60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+AUTHENTICATION_BACKENDS = [
+    # Refuses every sign-in of a locked-out username or address before the password is checked.
+    "parkparty.lockout.LockoutBackend",
+    "parkparty.accounts.AccountBackend",
 ]
+
+# Passwords (parkparty/passwords.py): at least 8 characters from three of the four classes, not close to
+# the user's own name, username, phone or ID number, not a common password. Every message is in Chinese.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "parkparty.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "parkparty.passwords.CharacterClassValidator", "OPTIONS": {"classes": 3}},
+    {"NAME": "parkparty.passwords.PersonalInformationValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+# Sign-in lockout (django-axes, parkparty/lockout.py): a username is locked after
+# PARKPARTY_LOGIN_FAILURE_LIMIT failures, an address after PARKPARTY_LOGIN_IP_FAILURE_LIMIT (a park
+# office shares one address, so the address limit is much higher), each for PARKPARTY_LOCKOUT_MINUTES.
+LOGIN_FAILURE_LIMIT = envint("PARKPARTY_LOGIN_FAILURE_LIMIT", 5)
+LOGIN_IP_FAILURE_LIMIT = envint("PARKPARTY_LOGIN_IP_FAILURE_LIMIT", 50)
+LOCKOUT_MINUTES = envint("PARKPARTY_LOCKOUT_MINUTES", 30)
+for _name, _value in (
+    ("PARKPARTY_LOGIN_FAILURE_LIMIT", LOGIN_FAILURE_LIMIT),
+    ("PARKPARTY_LOGIN_IP_FAILURE_LIMIT", LOGIN_IP_FAILURE_LIMIT),
+    ("PARKPARTY_LOCKOUT_MINUTES", LOCKOUT_MINUTES),
+):
+    if _value < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1, not {_value}")
+AXES_HANDLER = "parkparty.lockout.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=LOCKOUT_MINUTES)
+AXES_RESET_ON_SUCCESS = True
+# The lockout runs LOCKOUT_MINUTES from the failure that caused it; tries during the lockout do not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "parkparty.audit.client_ip"
+AXES_LOCKOUT_CALLABLE = "parkparty.lockout.lockout_response"
+# Sign-ins and sign-outs are in the audit log (parkparty.audit); axes keeps only the failure counters.
+AXES_DISABLE_ACCESS_LOG = True
+# Unlocking goes through the user admin's audited action (or axes_reset_username), not by deleting counters.
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+
+# Reverse proxies in front of the application that append the client's address to X-Forwarded-For.
+# 0 (the default): the address is the connection's (REMOTE_ADDR) and X-Forwarded-For is ignored.
+PROXY_COUNT = envint("PARKPARTY_PROXY_COUNT", 0)
+if PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"PARKPARTY_PROXY_COUNT must be 0 or more, not {PROXY_COUNT}")
+
+# Sessions: signed out after IDLE_TIMEOUT_MINUTES without a request, and in any case SESSION_COOKIE_AGE
+# seconds after signing in (DJANGO_SESSION_AGE). 0 turns the idle timeout off.
+IDLE_TIMEOUT_MINUTES = envint("PARKPARTY_IDLE_TIMEOUT_MINUTES", 30)
+# A password older than this many days must be changed at the next request; 0 (default): no expiry.
+PASSWORD_MAX_AGE_DAYS = envint("PARKPARTY_PASSWORD_MAX_AGE_DAYS", 0)
+# Accounts without a sign-in for this many days are disabled (disable_dormant_accounts); 0: never.
+DORMANT_ACCOUNT_DAYS = envint("PARKPARTY_DORMANT_ACCOUNT_DAYS", 90)
+
+# The audit log keeps every entry at least AUDIT_MIN_RETENTION_DAYS; purge_audit_log deletes older ones
+# (the database refuses to delete younger entries whatever this setting says).
+AUDIT_MIN_RETENTION_DAYS = 180
+AUDIT_RETENTION_DAYS = envint("PARKPARTY_AUDIT_RETENTION_DAYS", AUDIT_MIN_RETENTION_DAYS)
+if AUDIT_RETENTION_DAYS < AUDIT_MIN_RETENTION_DAYS:
+    raise ImproperlyConfigured(
+        f"PARKPARTY_AUDIT_RETENTION_DAYS must be at least {AUDIT_MIN_RETENTION_DAYS}, not {AUDIT_RETENTION_DAYS}"
+    )
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
@@ -216,4 +281,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # axes reports every sign-in at INFO; sign-ins are in the audit log, failures still show as warnings.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

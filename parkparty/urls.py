@@ -4,12 +4,24 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from parkparty.views import audit as audit_views
 from parkparty.views import home as views
+from parkparty.views.accounts import PasswordChangeView
+
+audit_patterns = (
+    [
+        path("", audit_views.audit_log, name="list"),
+        path("export/", audit_views.audit_export, name="export"),
+    ],
+    "audit",
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/password/", PasswordChangeView.as_view(), name="password_change"),
+    path("audit/", include(audit_patterns)),
     path("admin/", admin.site.urls),
     path("import/", include("parkparty.import_urls")),
     path("reports/annual/", include("reports.annual_urls")),

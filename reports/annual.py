@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organizations.models import Park
+from parkparty import audit
+from parkparty.models import AuditKind
 from parkparty.permissions import ADD, CHANGE
 from parkparty.services import missing_version_error, save_record, stale_error
 
@@ -138,4 +140,10 @@ def report_generate(report: Report, *, user) -> GeneratedReport:
     with transaction.atomic():
         generated.file.save(f"{report.park.code}-{report.year}-{report.kind}.docx", ContentFile(data), save=False)
         generated.save()
+        audit.record(
+            AuditKind.REPORT_GENERATED,
+            user=user,
+            obj=generated,
+            detail={"park": report.park.code, "year": report.year, "kind": report.kind, "bytes": len(data)},
+        )
     return generated

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from organizations.models import Park
+from parkparty import audit
+from parkparty.models import AuditKind
 from parkparty.permissions import CHANGE, VIEW, may
 from parkparty.services import StaleEditError, format_validation_error
 
@@ -52,7 +54,9 @@ def _year(value) -> int:
         raise Http404 from None
 
 
-def docx_response(data: bytes, filename: str) -> HttpResponse:
+def docx_response(request, data: bytes, filename: str, *, obj=None, what: str) -> HttpResponse:
+    """A DOCX download; every one is in the audit log (``what``: "preview" or "template")."""
+    audit.record(AuditKind.REPORT_DOWNLOADED, request=request, obj=obj, detail={"file": filename, "what": what})
     response = HttpResponse(data, content_type=DOCX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -182,6 +186,12 @@ def download_generated(request, pk: int):
     if not may(request.user, VIEW, GeneratedReport):
         raise Http404
     generated = get_object_or_404(GeneratedReport.objects.for_user(request.user).select_related("park"), pk=pk)
+    audit.record(
+        AuditKind.REPORT_DOWNLOADED,
+        request=request,
+        obj=generated,
+        detail={"file": generated.filename, "what": "generated"},
+    )
     return FileResponse(generated.file.open("rb"), as_attachment=True, filename=generated.filename)
 
 
@@ -194,7 +204,7 @@ def preview(request, code: str, year: int, kind: str):
         report = annual.load_report(park, year, kind)
     except ValidationError:
         raise Http404 from None
-    return docx_response(annual.render(report), f"{year}-{park.code}-{kind}.docx")
+    return docx_response(request, annual.render(report), f"{year}-{park.code}-{kind}.docx", obj=park, what="preview")
 
 
 @login_required
@@ -289,4 +299,6 @@ def template_download(request, code: str, kind: str):
     park = _park(request, code)
     if kind not in outline.KINDS:
         raise Http404
-    return docx_response(template_for(park, kind), f"template-{park.code}-{kind}.docx")
+    return docx_response(
+        request, template_for(park, kind), f"template-{park.code}-{kind}.docx", obj=park, what="template"
+    )

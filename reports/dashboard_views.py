@@ -21,7 +21,9 @@ from django.utils.translation import gettext as _
 
 from members.models import Applicant, DuesPayment, add_years
 from organizations.models import ActivityKind, NoticeReceipt, Park, PartyOrganization
+from parkparty import audit
 from parkparty.masking import display_value
+from parkparty.models import AuditKind
 from parkparty.permissions import sees_everything
 from parkparty.views.generic import Column, Entity, ObjectListView, offered_add_url
 from parkparty.views.home import WAITING, todo_context
@@ -332,6 +334,12 @@ def export(request, scope, year):
     handle.seek(0)
     ExportRecord.objects.create(
         user=request.user, entity="reports.dashboard", filters=f"scope={scope}&year={year}", rows=len(table["rows"])
+    )
+    audit.record(
+        AuditKind.EXPORT,
+        request=request,
+        obj=park,
+        detail={"entity": "reports.dashboard", "filters": f"scope={scope}&year={year}", "rows": len(table["rows"])},
     )
     name = _("Dashboard") + f"-{scope}-{year}-{timezone.localdate():%Y%m%d}.xlsx"
     return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX_TYPE)

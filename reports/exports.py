@@ -28,8 +28,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from parkparty import personal_data
+from parkparty import audit, personal_data
 from parkparty.masking import MASKS
+from parkparty.models import AuditKind
 from parkparty.permissions import REVEAL, may
 from reports.models import ExportRecord
 
@@ -154,12 +155,22 @@ def sheet_title(title: str) -> str:
     return cleaned[:SHEET_TITLE_MAX] or "Sheet1"
 
 
+def audit_export(*, user, model, filters: str, rows: int, personal: bool) -> None:
+    """An export in the audit log: which records, which filters, how many rows, with full personal data or not."""
+    audit.record(
+        AuditKind.EXPORT,
+        user=user,
+        detail={"entity": model._meta.label_lower, "filters": filters, "rows": rows, "full_personal_data": personal},
+    )
+
+
 def export_response(*, queryset, columns, labels, user, model, filters: str, name: str) -> FileResponse:
     """The xlsx of a list's rows as a streamed download named ``<name>-YYYYMMDD.xlsx``; the export is recorded."""
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 — closed by the FileResponse
     try:
         rows = write_workbook(handle, queryset, columns, labels, user, title=name, model=model)
         ExportRecord.objects.create(user=user, entity=model._meta.label_lower, filters=filters, rows=rows)
+        audit_export(user=user, model=model, filters=filters, rows=rows, personal=may(user, REVEAL, model))
         handle.seek(0)
     except BaseException:
         handle.close()
@@ -258,6 +269,7 @@ def import_workbook_response(kind: str, *, queryset, user, model, filters: str, 
     try:
         rows = write_import_workbook(kind, queryset, handle, user=user)
         ExportRecord.objects.create(user=user, entity=model._meta.label_lower, filters=filters, rows=rows)
+        audit_export(user=user, model=model, filters=filters, rows=rows, personal=True)
         handle.seek(0)
     except BaseException:
         handle.close()

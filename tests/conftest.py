@@ -10,6 +10,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.test import TransactionTestCase
+
+from tests.flushing import clear_audit_log
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 CHROMIUM_FLAGS = [
@@ -61,6 +64,16 @@ def pytest_runtest_makereport(item, call):
     if report.when == "call":
         item.stash[FAILED] = report.failed
     return report
+
+
+def _fixture_teardown_with_audit_log(self):
+    """Empty the audit log (append-only, see tests/flushing.py) right before Django flushes a transactional test."""
+    clear_audit_log()
+    _django_fixture_teardown(self)
+
+
+_django_fixture_teardown = TransactionTestCase._fixture_teardown
+TransactionTestCase._fixture_teardown = _fixture_teardown_with_audit_log
 
 
 @pytest.fixture(scope="session")

@@ -117,6 +117,12 @@ class AdministratorFactory(UserFactory):
     role = Role.ADMINISTRATOR
 
 
+class AuditorFactory(UserFactory):
+    """The audit administrator (安全审计员): reads the audit log, sees no records."""
+
+    role = Role.AUDITOR
+
+
 class ParkStaffingFactory(factory.django.DjangoModelFactory):
     park = factory.SubFactory(ParkFactory)
     year = factory.Sequence(lambda n: 2000 + n)

@@ -6,8 +6,8 @@ that belongs to it. Park A holds a second bundle of another organization,
 so a secretary can be shown not to see a neighbour in their own park.
 
 People: staff of A, staff of A1, staff of B, a county reviewer, the
-secretary of A's organization, an administrator, a user with no role, an
-inactive staff member of A and an anonymous visitor.
+secretary of A's organization, an administrator, an audit administrator, a
+user with no role, an inactive staff member of A and an anonymous visitor.
 
 Use it from a test module with a small fixture::
 
@@ -127,6 +127,7 @@ class World:
     county: User
     secretary_a: User
     admin: User
+    auditor: User
     no_role: User
     inactive_staff_a: User
     anonymous: AnonymousUser
@@ -206,6 +207,7 @@ def build_world() -> World:
         county=f.CountyReviewerFactory(),
         secretary_a=f.SecretaryFactory(organization=in_a.organization),
         admin=f.AdministratorFactory(),
+        auditor=f.AuditorFactory(),
         no_role=f.UserFactory(),
         inactive_staff_a=f.ParkStaffFactory(park=zone_a, is_active=False),
         anonymous=AnonymousUser(),

@@ -59,13 +59,17 @@ PASSWORD = "Admin-test-password-1"
 READ_ONLY_LOGS = {ImportBatch}
 
 
+#: Kept out of the admin on purpose: the audit log is the audit administrator's, not the system administrator's.
+NOT_IN_ADMIN = ("AuditEvent",)
+
+
 def project_models():
-    """Every concrete model of the project apps, without the history tables."""
+    """Every concrete model of the project apps, without the history tables and the audit log."""
     return [
         model
         for app_label in PROJECT_APPS
         for model in apps.get_app_config(app_label).get_models()
-        if not issubclass(model, HistoricalChanges)
+        if not issubclass(model, HistoricalChanges) and model.__name__ not in NOT_IN_ADMIN
     ]
 
 

@@ -28,6 +28,7 @@ from reports import outline
 from reports.annual import load_report, render, report_draft_save, report_generate
 from reports.docx_templates import FONT_BODY, FONT_HEADING1, FONT_HEADING2, FONT_TITLE, STYLE_NAMES
 from reports.models import GeneratedReport, ReportDraft
+from tests.flushing import flush_database
 
 from . import factories as f
 
@@ -424,7 +425,7 @@ def demo(django_db_setup, django_db_blocker):
         with override_settings(DEBUG=True):
             call_command("load_demo", stdout=StringIO())
         yield
-        call_command("flush", interactive=False, verbosity=0)
+        flush_database()
 
 
 @pytest.fixture(scope="module")

@@ -32,6 +32,7 @@ from organizations.models import (
 )
 from parkparty.demo import DEMO_PASSWORD
 from parkparty.models import Role, User
+from tests.flushing import flush_database
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,7 @@ def demo_output(django_db_setup, django_db_blocker):
         with override_settings(DEBUG=True):
             call_command("load_demo", stdout=out)
         yield out.getvalue()
-        call_command("flush", interactive=False, verbosity=0)
+        flush_database()
 
 
 @pytest.fixture

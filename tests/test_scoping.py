@@ -24,6 +24,7 @@ ALL_PERSONAS = (
     "county",
     "secretary_a",
     "admin",
+    "auditor",
     "no_role",
     "inactive_staff_a",
     "anonymous",

@@ -9,7 +9,6 @@ read-only roles get 403 on any write view.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
@@ -28,9 +27,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views import View
 
-from parkparty import personal_data
+from parkparty import audit, personal_data
 from parkparty.forms import DeleteForm, style_widgets
 from parkparty.masking import display_value
+from parkparty.models import AuditKind
 from parkparty.permissions import ADD, CHANGE, DELETE, EXPORT, REVEAL, may, require
 from parkparty.services import StaleEditError, delete_record, save_record
 from parkparty.throttle import SearchThrottled, check_search_rate
@@ -38,7 +38,6 @@ from parkparty.views.personal import drop_personal_filters, sortable_keys, too_m
 from reports.exports import export_response
 
 PAGE_SIZE = 50
-logger = logging.getLogger("parkparty.workbench")
 
 
 @dataclass
@@ -642,7 +641,7 @@ class ObjectActionView(EntityView):
 
 
 class RevealView(EntityView):
-    """One masked value in full, for roles that work with people's records (logged in the server log)."""
+    """One masked value in full, for roles that work with people's records; every reveal is in the audit log."""
 
     permission = REVEAL
 
@@ -651,5 +650,5 @@ class RevealView(EntityView):
         name = request.GET.get("field", "")
         if name not in self.entity.masked_fields:
             raise PermissionDenied(_("Only ID numbers and phones are masked; there is nothing to reveal here."))
-        logger.info("user %s revealed %s of %s #%s", request.user.pk, name, self.entity.slug(), obj.pk)
+        audit.record(AuditKind.REVEAL, request=request, obj=obj, detail={"field": name})
         return HttpResponse(display_value(obj, name, request.user, reveal=True))

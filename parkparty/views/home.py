@@ -18,7 +18,8 @@ from organizations.models import (
     PartyOrganization,
     ServiceRequest,
 )
-from parkparty.permissions import CHANGE, Role, role_of
+from parkparty.models import AuditEvent
+from parkparty.permissions import CHANGE, VIEW, Role, may, role_of
 
 WAITING = 10
 #: Models whose recent changes the home page lists.
@@ -113,6 +114,8 @@ def todo_context(user) -> dict:
 def home(request):
     """County reviewers, park staff and secretaries go to their dashboard; others see what waits for them."""
     user = request.user
+    if role_of(user) == Role.AUDITOR and may(user, VIEW, AuditEvent):
+        return redirect("audit:list")
     target = dashboard_home(user)
     if target is not None:
         return redirect(target)

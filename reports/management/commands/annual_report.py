@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organizations.models import Park
+from parkparty import audit
+from parkparty.models import AuditKind
 from reports import outline
 from reports.annual import load_report, render
 
@@ -28,7 +30,13 @@ class Command(BaseCommand):
             raise CommandError(_("The year %(year)s has not begun.") % {"year": year})
         report = load_report(found, year, kind)
         target = Path(output)
-        target.write_bytes(render(report))
+        data = render(report)
+        target.write_bytes(data)
+        audit.record(
+            AuditKind.REPORT_GENERATED,
+            obj=found,
+            detail={"park": park, "year": year, "kind": kind, "bytes": len(data), "source": "command line"},
+        )
         source = _("the saved draft") if report.saved else _("the draft written from the records")
         self.stdout.write(
             _("Wrote %(file)s: %(kind)s of %(park)s for %(year)s, from %(source)s.")

@@ -1,0 +1,108 @@
+"""Session rules and the audit of denied access.
+
+:class:`AccountSecurityMiddleware` signs a user out after ``IDLE_TIMEOUT_MINUTES`` without a request
+and ``SESSION_COOKIE_AGE`` seconds after signing in, whatever they do; and while a user must change
+their password (set by an administrator, or expired) it lets through only the password page, sign-out
+and static files. :class:`DeniedAccessAuditMiddleware` writes every 403 and 404 answered to a
+signed-in user to the audit log.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from parkparty import audit
+from parkparty.accounts import password_change_reason
+from parkparty.models import AuditKind, AuditOutcome
+
+SIGNED_IN_AT = "parkparty_signed_in_at"
+LAST_SEEN = "parkparty_last_seen"
+#: The last-seen time is written to the session at most this often (seconds), not on every request.
+LAST_SEEN_RESOLUTION = 60
+
+
+def start_session_clock(request) -> None:
+    """At sign-in: the session's start and last activity are now."""
+    now = int(time.time())
+    request.session[SIGNED_IN_AT] = now
+    request.session[LAST_SEEN] = now
+
+
+def session_expiry(request, now: float) -> str:
+    """ "idle", "absolute" or "" — whether the signed-in session has run out."""
+    session = request.session
+    signed_in = session.get(SIGNED_IN_AT)
+    last_seen = session.get(LAST_SEEN)
+    if signed_in is None or last_seen is None:
+        return ""
+    if now - signed_in > settings.SESSION_COOKIE_AGE:
+        return "absolute"
+    idle = settings.IDLE_TIMEOUT_MINUTES * 60
+    if idle > 0 and now - last_seen > idle:
+        return "idle"
+    return ""
+
+
+class AccountSecurityMiddleware:
+    """Idle and absolute session timeouts; the forced password change."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response = self.check(request, user)
+            if response is not None:
+                return response
+        return self.get_response(request)
+
+    def check(self, request, user):
+        now = time.time()
+        expired = session_expiry(request, now)
+        if expired:
+            request.parkparty_logout_reason = expired  # the sign-out is audited as an expired session
+            logout(request)
+            messages.info(request, _("You were signed out after a time without activity. Please sign in again."))
+            return HttpResponseRedirect(f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}")
+        if now - request.session.get(LAST_SEEN, 0) >= LAST_SEEN_RESOLUTION:
+            request.session[LAST_SEEN] = int(now)
+            request.session.setdefault(SIGNED_IN_AT, int(now))
+        reason = password_change_reason(user)
+        if reason and not self.allowed_while_forced(request):
+            return HttpResponseRedirect(reverse("password_change"))  # the page says why
+        return None
+
+    @staticmethod
+    def allowed_while_forced(request) -> bool:
+        path = request.path_info
+        return path in (reverse("password_change"), reverse("logout")) or path.startswith(settings.STATIC_URL)
+
+
+class DeniedAccessAuditMiddleware:
+    """A 403 or 404 answered to a signed-in user is an ``access_denied`` event (method, path, status)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code in (403, 404):
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated:
+                audit.record(
+                    AuditKind.ACCESS_DENIED,
+                    request=request,
+                    user=user,
+                    outcome=AuditOutcome.DENIED,
+                    detail={"status": response.status_code, "method": request.method, "path": request.path[:300]},
+                )
+        return response
