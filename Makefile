@@ -6,6 +6,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint format messages venv clean bench bench-import bench-reports bench-dashboards
 
+# Production is the settings' default (DJANGO_DEBUG off, a secret key required); the developer
+# commands below run in development mode. The test suite sets its own (tests/settings.py).
+run lint messages bench-import bench-reports bench-dashboards: export DJANGO_DEBUG = true
+
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
