@@ -155,9 +155,10 @@ def test_main_pages_raise_no_content_security_policy_violation(page, live_server
         visitor.visit(reverse(name))
     for app, model, cls in RECORDS:
         record = cls.objects.for_user(world.staff_a).order_by("pk").first()
-        for view in ("detail", "history", "edit"):
+        for view in ("detail", "edit"):
             visitor.visit(reverse(f"{app}:{model}_{view}", args=[record.pk]))
         visitor.visit(reverse(f"{app}:{model}_add"))
+    visitor.visit(reverse("members:member_history", args=[Member.objects.for_user(world.staff_a).first().pk]))
     # The member page reveals an ID number through htmx.
     member = Member.objects.for_user(world.staff_a).order_by("pk").first()
     visitor.visit(reverse("members:member_detail", args=[member.pk]))
@@ -213,4 +214,4 @@ def test_main_pages_raise_no_content_security_policy_violation(page, live_server
     visitor.visit(reverse("admin:parkparty_user_changelist"))
 
     assert visitor.complaints == [], "\n".join(visitor.complaints)
-    assert len(visitor.visited) > 60
+    assert len(visitor.visited) > 50
