@@ -160,7 +160,8 @@ urlpatterns = [
 
 
 @pytest.fixture
-def error_client(db):
+def error_client(db, settings):
+    settings.DEBUG = False  # as in production: Django's error handlers, not its debug pages
     return Client(raise_request_exception=False)
 
 

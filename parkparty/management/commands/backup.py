@@ -23,6 +23,8 @@ class Command(BaseCommand):
             result = create_backup(output, using=database, say=self.stdout.write)
         except BackupError as exc:
             raise CommandError(_("Backup failed, nothing was written: %(reason)s") % {"reason": exc}) from None
+        except OSError as exc:  # a folder not writable, a full disk: reported, not a traceback
+            raise CommandError(_("Backup failed, nothing was written: %(reason)s") % {"reason": exc}) from None
         if verbosity >= 2:
             for table, rows in result.manifest["tables"].items():
                 self.stdout.write(f"  {table}: {rows}")

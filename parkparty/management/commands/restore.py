@@ -30,6 +30,8 @@ class Command(BaseCommand):
             ) from None
         except BackupError as exc:
             raise CommandError(_("Restore refused, nothing was changed: %(reason)s") % {"reason": exc}) from None
+        except OSError as exc:  # a folder not writable, a full disk: reported, not a traceback
+            raise CommandError(_("Restore refused, nothing was changed: %(reason)s") % {"reason": exc}) from None
         if verbosity >= 2:
             for table, rows in result.tables.items():
                 self.stdout.write(f"  {table}: {rows}")
