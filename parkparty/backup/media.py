@@ -34,7 +34,7 @@ class MediaCopy:
         return sum(item["size"] for item in self.files)
 
 
-def _walk(root: Path, exclude: set[Path], skipped: list[str]):
+def _walk(root: Path, skipped: list[str]):
     """(posix relative name, path) of every regular file under ``root``; links and special files go to ``skipped``."""
     for directory, subdirectories, names in os.walk(root, followlinks=False):
         subdirectories.sort()
@@ -44,8 +44,6 @@ def _walk(root: Path, exclude: set[Path], skipped: list[str]):
         for name in sorted(names):
             path = Path(directory) / name
             relative = path.relative_to(root).as_posix()
-            if path in exclude:
-                continue
             if not stat.S_ISREG(path.lstat().st_mode) or not media_name_is_safe(relative):
                 skipped.append(relative)
                 continue
@@ -71,12 +69,12 @@ def _copy_stable(path: Path, spool) -> tuple[str, int, float] | None:
     return None
 
 
-def add_media(archive: tarfile.TarFile, root: Path, *, exclude: set[Path]) -> MediaCopy:
+def add_media(archive: tarfile.TarFile, root: Path) -> MediaCopy:
     """Copy every uploaded file into the archive under ``media/``."""
     copy = MediaCopy()
     if not root.is_dir():
         return copy
-    for relative, path in _walk(root, exclude, copy.skipped):
+    for relative, path in _walk(root, copy.skipped):
         with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
             copied = _copy_stable(path, spool)
             if copied is None:

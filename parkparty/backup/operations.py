@@ -131,38 +131,40 @@ def create_backup(output: Path, *, using: str = DEFAULT_DB_ALIAS, say: Say = lam
         )
         partial = work / "archive.tar"
         descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # personal data: owner only
-        with os.fdopen(descriptor, "wb") as raw, tarfile.open(fileobj=raw, mode="w:", format=tarfile.PAX_FORMAT) as tar:
-            info = tarfile.TarInfo(member)
-            info.size, info.mtime, info.mode = database_size, int(timezone.now().timestamp()), 0o600
-            with open(database_file, "rb") as handle:
-                tar.addfile(info, handle)
-            database_file.unlink()
-            media = add_media(tar, media_root, exclude=set())
-            present = {item["path"] for item in media.files}
-            missing = sorted(snapshot.references - present)
-            manifest = {
-                "format": FORMAT,
-                "format_version": FORMAT_VERSION,
-                "created_at": timezone.localtime().isoformat(timespec="seconds"),
-                "app_version": app_version(),
-                "django_version": django.get_version(),
-                "database": {
-                    "engine": engine,
-                    "server_version": snapshot.server_version,
-                    "dump_tool": snapshot.tool,
-                    "size": database_size,
-                    "sha256": database_sha,
-                },
-                "migrations": snapshot.migrations,
-                "tables": snapshot.tables,
-                "media": {"files": media.files, "bytes": media.bytes, "skipped": media.skipped, "missing": missing},
-            }
-            body = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
-            info = tarfile.TarInfo(MANIFEST)
-            info.size, info.mtime, info.mode = len(body), int(timezone.now().timestamp()), 0o600
-            tar.addfile(info, io.BytesIO(body))
+        with os.fdopen(descriptor, "wb") as raw:
+            with tarfile.open(fileobj=raw, mode="w:", format=tarfile.PAX_FORMAT) as tar:
+                info = tarfile.TarInfo(member)
+                info.size, info.mtime, info.mode = database_size, int(timezone.now().timestamp()), 0o600
+                with open(database_file, "rb") as handle:
+                    tar.addfile(info, handle)
+                database_file.unlink()
+                media = add_media(tar, media_root)
+                present = {item["path"] for item in media.files}
+                missing = sorted(snapshot.references - present)
+                manifest = {
+                    "format": FORMAT,
+                    "format_version": FORMAT_VERSION,
+                    "created_at": timezone.localtime().isoformat(timespec="seconds"),
+                    "app_version": app_version(),
+                    "django_version": django.get_version(),
+                    "database": {
+                        "engine": engine,
+                        "server_version": snapshot.server_version,
+                        "dump_tool": snapshot.tool,
+                        "size": database_size,
+                        "sha256": database_sha,
+                    },
+                    "migrations": snapshot.migrations,
+                    "tables": snapshot.tables,
+                    "media": {"files": media.files, "bytes": media.bytes, "skipped": media.skipped, "missing": missing},
+                }
+                body = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
+                info = tarfile.TarInfo(MANIFEST)
+                info.size, info.mtime, info.mode = len(body), int(timezone.now().timestamp()), 0o600
+                tar.addfile(info, io.BytesIO(body))
             raw.flush()
-            os.fsync(raw.fileno())
+            os.fsync(raw.fileno())  # the whole archive is on disk before it takes the name
+
         say(_("Uploaded files: %(files)s, %(size)s.") % {"files": len(media.files), "size": size_text(media.bytes)})
         os.replace(partial, output)
     _fsync_directory(output.parent)
