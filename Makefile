@@ -6,6 +6,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint format messages venv clean bench bench-import bench-reports bench-dashboards loadtest
 
+# Production is the settings' default (DJANGO_DEBUG off, a secret key required); the developer
+# commands below run in development mode. The test suite sets its own (tests/settings.py).
+run lint messages bench-import bench-reports bench-dashboards: export DJANGO_DEBUG = true
+
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -78,7 +82,7 @@ LOADTEST_WORKERS ?= 2
 
 loadtest: $(STAMP)
 	psql "$$(echo $(LOADTEST_DATABASE_URL) | sed 's#/[^/]*$$#/postgres#')" -qc "DROP DATABASE IF EXISTS $$(basename $(LOADTEST_DATABASE_URL)) WITH (FORCE)" -c "CREATE DATABASE $$(basename $(LOADTEST_DATABASE_URL))"
-	DATABASE_URL=$(LOADTEST_DATABASE_URL) DJANGO_DEBUG=false DJANGO_ALLOWED_HOSTS=127.0.0.1 \
+	DATABASE_URL=$(LOADTEST_DATABASE_URL) DJANGO_DEBUG=false DJANGO_ALLOWED_HOSTS=127.0.0.1 DJANGO_SECURE_SSL_REDIRECT=false \
 	DJANGO_SECRET_KEY="loadtest-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(40))')" \
 	$(BIN)/python manage.py loadtest --users $(LOADTEST_USERS) --spawn-rate $(LOADTEST_SPAWN_RATE) \
 		--run-time $(LOADTEST_TIME) --workers $(LOADTEST_WORKERS)

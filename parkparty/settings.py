@@ -7,6 +7,7 @@ process with a message naming the variable; development needs no variables.
 
 import datetime
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -61,7 +62,24 @@ def envpath(name: str, default: Path) -> Path:
     return path
 
 
-DEBUG = envbool("DJANGO_DEBUG", True)
+def envheader(name: str) -> tuple[str, str] | None:
+    """Read a request header and the value that marks HTTPS, written as ``X-Forwarded-Proto: https``.
+
+    Returns Django's ``SECURE_PROXY_SSL_HEADER`` form, e.g. ``("HTTP_X_FORWARDED_PROTO", "https")``;
+    None when the variable is unset or empty.
+    """
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return None
+    header, sep, value = raw.partition(":")
+    header, value = header.strip(), value.strip()
+    if not sep or not re.fullmatch(r"[A-Za-z0-9-]+", header) or not re.fullmatch(r"[!-~]+", value):
+        raise ImproperlyConfigured(f"{name} must look like 'X-Forwarded-Proto: https', not {raw!r}")
+    return "HTTP_" + header.upper().replace("-", "_"), value
+
+
+# Production is the default; development opts in (`make run` sets DJANGO_DEBUG=true).
+DEBUG = envbool("DJANGO_DEBUG", False)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
@@ -98,6 +116,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "parkparty.security_headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -270,9 +289,54 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = envint("DJANGO_SESSION_AGE", 8 * 3600)
 SESSION_COOKIE_SECURE = envbool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# HTTPS. Behind nginx, DJANGO_SECURE_PROXY_SSL_HEADER names the header the proxy sets
+# (`proxy_set_header X-Forwarded-Proto $scheme;`), so Django knows a request came over HTTPS.
+SECURE_PROXY_SSL_HEADER = envheader("DJANGO_SECURE_PROXY_SSL_HEADER")
+SECURE_SSL_REDIRECT = envbool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = envint("DJANGO_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = envbool("DJANGO_HSTS_PRELOAD", True)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy, sent by parkparty.security_headers.SecurityHeadersMiddleware (the setting has the
+# name and shape of Django 6.0's built-in one). Pages load only our own static files: no inline script
+# or style, no framing, forms post only to this site. `data:` images are Bootstrap's CSS icons.
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+CSP_REPORT_URI = os.environ.get("DJANGO_CSP_REPORT_URI", "").strip()
+if CSP_REPORT_URI:
+    if not re.fullmatch(r"[!-~]+", CSP_REPORT_URI) or ";" in CSP_REPORT_URI or "," in CSP_REPORT_URI:
+        raise ImproperlyConfigured(f"DJANGO_CSP_REPORT_URI must be one URL, not {CSP_REPORT_URI!r}")
+    SECURE_CSP["report-uri"] = [CSP_REPORT_URI]
+SECURE_CSP_REPORT_ONLY: dict[str, list[str]] = {}
+# Browser features no page uses, switched off for every page.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
 
 SIMPLE_HISTORY_REVERT_DISABLED = True
 

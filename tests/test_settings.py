@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from parkparty.settings import envbool, envint, envlist, envpath
+from parkparty.settings import envbool, envheader, envint, envlist, envpath
 
 VAR = "PARKPARTY_TEST_SETTING"
 
@@ -102,3 +102,32 @@ def test_envpath_refuses_relative_path_naming_the_variable(monkeypatch, raw):
     monkeypatch.setenv(VAR, raw)
     with pytest.raises(ImproperlyConfigured, match=VAR):
         envpath(VAR, Path("/default"))
+
+
+# envheader -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("X-Forwarded-Proto: https", ("HTTP_X_FORWARDED_PROTO", "https")),
+        (" x-forwarded-ssl:on ", ("HTTP_X_FORWARDED_SSL", "on")),
+    ],
+)
+def test_envheader_reads_the_proxy_header_as_django_wants_it(monkeypatch, raw, expected):
+    monkeypatch.setenv(VAR, raw)
+    assert envheader(VAR) == expected
+
+
+@pytest.mark.parametrize("raw", [None, "", "  "])
+def test_envheader_unset_or_empty_is_none(monkeypatch, raw):
+    if raw is not None:
+        monkeypatch.setenv(VAR, raw)
+    assert envheader(VAR) is None
+
+
+@pytest.mark.parametrize("raw", ["X-Forwarded-Proto", "X-Forwarded-Proto:", "X Forwarded: https", ": https", "X: a b"])
+def test_envheader_refuses_malformed_value_naming_the_variable(monkeypatch, raw):
+    monkeypatch.setenv(VAR, raw)
+    with pytest.raises(ImproperlyConfigured, match=VAR):
+        envheader(VAR)

@@ -107,7 +107,7 @@ class CheckboxList(forms.CheckboxSelectMultiple):
             ),
         )
         return format_html(
-            '<div id="{}" class="checkbox-list" style="columns: 12rem auto" aria-live="polite">{}</div>',
+            '<div id="{}" class="checkbox-list" aria-live="polite">{}</div>',
             self.box_id,
             inner,
         )

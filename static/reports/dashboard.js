@@ -14,7 +14,9 @@
     var base = {
       color: PALETTE,
       animation: false,
-      tooltip: { trigger: chart.kind === "bar" ? "axis" : "item" },
+      // Tooltips drawn on the canvas: ECharts' HTML tooltips carry inline styles, which the
+      // Content-Security-Policy (style-src 'self') refuses.
+      tooltip: { trigger: chart.kind === "bar" ? "axis" : "item", renderMode: "richText" },
       legend: { top: 0, type: "scroll", textStyle: { fontSize: 11 } },
       grid: { left: 8, right: 8, top: 30, bottom: 4, containLabel: true },
       aria: { enabled: true },
