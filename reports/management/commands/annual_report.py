@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from organizations.models import Park
 from reports import outline
 from reports.annual import load_report, render
+from reports.rendering import TemplateProblem
 
 
 class Command(BaseCommand):
@@ -28,7 +29,11 @@ class Command(BaseCommand):
             raise CommandError(_("The year %(year)s has not begun.") % {"year": year})
         report = load_report(found, year, kind)
         target = Path(output)
-        target.write_bytes(render(report))
+        try:
+            data = render(report)
+        except TemplateProblem as problem:
+            raise CommandError("\n".join(problem.messages)) from None
+        target.write_bytes(data)
         source = _("the saved draft") if report.saved else _("the draft written from the records")
         self.stdout.write(
             _("Wrote %(file)s: %(kind)s of %(park)s for %(year)s, from %(source)s.")
