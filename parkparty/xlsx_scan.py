@@ -60,6 +60,7 @@ _REFERENCE = re.compile(r"([A-Za-z]*)([0-9]+)")
 #: Plain attributes after a reference: names not starting with "r" (a second r= would move the cell), plain values.
 PLAIN_ATTRIBUTES = rb"""(?: [a-qs-z][^\s=<>/"']*="[^"<>]*")*"""
 _SHEET_PREFIXED = re.compile(rb":(?:c|row|f|dimension|sheetData)(?=[\s>/])")
+_CELL_PREFIXED = re.compile(rb":(?:c|row|sheetData)(?=[\s>/])")
 _NAME_BREAK = re.compile(rb"[\s<>]")
 _AFTER_DATA = re.compile(rb"<(?:c|row)[\s>/]")
 _WIDE_ENCODINGS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
@@ -275,13 +276,15 @@ def _check_encoding(start: bytes) -> None:
         raise ShapeProblem("damaged")
 
 
-def check_prefixes(piece: bytes, pattern: re.Pattern, alarms: list[int]) -> None:
+def check_prefixes(
+    piece: bytes, pattern: re.Pattern, alarms: list[int], start: int = 0, end: int | None = None
+) -> None:
     """Hand over when a tag the fast pass counts carries a namespace prefix (``<x:c …>``).
 
     ``pattern`` finds ``:c`` and the like; one that follows ``<`` and a name
     is a prefixed tag, one in text is a false alarm (counted in ``alarms``).
     """
-    for match in pattern.finditer(piece):
+    for match in pattern.finditer(piece, start, len(piece) if end is None else end):
         colon = match.start()
         opening = piece.rfind(b"<", max(0, colon - 256), colon)
         if opening < 0 or _NAME_BREAK.search(piece, opening + 1, colon) is None:
@@ -344,8 +347,9 @@ class _FastSheet:
         limits = self.limits
         if self.odd_cell.search(piece) or self.odd_row.search(piece):
             raise Handover
-        check_prefixes(piece, _SHEET_PREFIXED, self.alarms)
         if self.ended:
+            # After the sheet data calamine reads nothing (Excel keeps validation formulas there, <xm:f>).
+            check_prefixes(piece, _CELL_PREFIXED, self.alarms)
             if _AFTER_DATA.search(piece):
                 raise Handover  # cells after the end: one of the two ends is not what it seems
             return
@@ -358,6 +362,9 @@ class _FastSheet:
             self.cells += piece.count(b'<c r="', 0, start)
             self.started = start < len(piece)
         end = piece.find(b"</sheetData", start)
+        check_prefixes(piece, _SHEET_PREFIXED, self.alarms, 0, end if end >= 0 else None)
+        if end >= 0:
+            check_prefixes(piece, _CELL_PREFIXED, self.alarms, end)
         self.cells += count_in_blocks(piece, start, end if end >= 0 else len(piece), b'<c r="')
         if self.cells > limits.cells:
             raise ShapeProblem("cells")

@@ -146,8 +146,11 @@ def run_isolated(work: Callable[[], bytes], *, timeout: float, memory_mb: int) -
 
 def _limit_memory(memory_mb: int) -> None:
     """Allow the child ``memory_mb`` more address space than it starts with (a fork shares the parent's)."""
-    with open("/proc/self/statm") as statm:
-        pages = int(statm.read().split()[0])
+    try:
+        with open("/proc/self/statm") as statm:
+            pages = int(statm.read().split()[0])
+    except OSError:  # no /proc (not Linux): the time limit still holds
+        return
     limit = pages * os.sysconf("SC_PAGE_SIZE") + memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 

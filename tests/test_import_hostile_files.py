@@ -415,3 +415,24 @@ def test_two_parts_whose_names_differ_only_by_case_are_refused(world, tmp_path):
     with zipfile.ZipFile(path, "a") as archive:
         archive.writestr("xl/worksheets/SHEET1.xml", "<worksheet/>")
     assert enterprises(path, world).file_error == zh(DAMAGED)
+
+
+def test_validation_formulas_after_the_sheet_data_are_not_read_as_cell_formulas(world, tmp_path):
+    """Excel keeps list validations that point at another sheet after the data, as ``<xm:f>``: no formula there."""
+    path = hostile(tmp_path / "survey.xlsx", "")
+    extension = (
+        '<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
+        'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"><x14:dataValidations count="1" '
+        'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"><x14:dataValidation type="list">'
+        "<x14:formula1><xm:f>说明!$A$1:$A$4</xm:f></x14:formula1><xm:sqref>D2:D100</xm:sqref>"
+        "</x14:dataValidation></x14:dataValidations></ext></extLst>"
+    )
+    rebuilt = tmp_path / "validations.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(rebuilt, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</worksheet>", extension.encode() + b"</worksheet>")
+            target.writestr(name, data)
+    result = enterprises(rebuilt, world)
+    assert result.file_error == zh("The first sheet has no data rows below the header row: there is nothing to import.")
