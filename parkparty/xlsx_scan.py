@@ -17,8 +17,9 @@ Each part is read in one of two ways:
   first and within the fast bounds, holding nothing, one ``<v>`` value or one
   plain inline string; every row tag is ``<row r="7" …>``. Regular
   expressions look for the cell and row tags that are *not* like that,
-  ``bytes.count`` counts the cells, and a stretch of :data:`BLOCK` bytes
-  without any tag marks a long text. No single cell is looked at from Python.
+  ``bytes.count`` counts the cells block by block, and a block of
+  :data:`BLOCK` bytes without a cell (a long text, or rows without cells)
+  hands over. No single cell is looked at from Python.
 * **the exact pass**, which the fast pass hands the part over to (from its
   start) as soon as anything is unusual: a tag in another form, a namespace
   prefix, a reference beyond the fast bounds, a formula, rich text, a long
@@ -43,7 +44,7 @@ from typing import BinaryIO
 
 #: Bytes read from a part at a time.
 CHUNK = 1 << 20
-#: The fast pass hands over when this many bytes pass without a tag: a text of 2 × BLOCK bytes always does.
+#: The fast pass hands over when this many bytes pass without a cell: a text of 2 × BLOCK bytes always does.
 BLOCK = 8192
 #: The exact pass refuses a part where this many bytes pass without an XML event (one enormous tag or text).
 MAX_TOKEN_BYTES = 2 * 1024 * 1024

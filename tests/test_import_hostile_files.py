@@ -251,12 +251,13 @@ def test_hostile_workbooks_cost_bounded_memory(tmp_path):
     assert done.stdout.split() == ["refused"] * len(paths)
 
 
-def test_the_command_prints_the_same_message_and_writes_nothing(world, tmp_path):
+@pytest.mark.parametrize("command", ["import_enterprises", "import_members"])
+def test_the_commands_print_the_same_message_and_write_nothing(world, tmp_path, command):
     rows, options, message = HOSTILE["XFD100000 declared and used"]
     path = hostile(tmp_path / "survey.xlsx", rows, **options)
     before = counts()
     with translation.override("zh-hans"), pytest.raises(CommandError) as refused:
-        call_command("import_enterprises", str(path), "--park", "ZONE")
+        call_command(command, str(path), "--park", "ZONE")
     assert str(refused.value) == message
     assert counts() == before
 
