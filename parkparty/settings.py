@@ -340,6 +340,11 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
 
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
+# Report templates are filled in a child process, stopped after this many seconds or when it asks for
+# this many megabytes more than it started with (reports/sandbox.py).
+REPORT_RENDER_TIMEOUT = envint("PARKPARTY_REPORT_TIMEOUT", 5)
+REPORT_RENDER_MEMORY_MB = envint("PARKPARTY_REPORT_MEMORY_MB", 512)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

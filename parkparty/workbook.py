@@ -1,10 +1,13 @@
 """Reading uploaded Excel workbooks safely.
 
 :func:`read_rows` checks a file before anything parses it (size, that it is
-a zip and an xlsx, zip-bomb ratios from the zip directory, encryption,
-formulas) and then reads the first sheet by position with python-calamine.
-Every problem is a :class:`WorkbookError` whose text is the one message
-the user sees.
+a zip and an xlsx, zip-bomb ratios from the zip directory, encryption), then
+streams the first sheet and the shared strings (:mod:`parkparty.xlsx_scan`:
+formulas, the declared and real extent, the number of cells, each cell's
+length, the size of the strings table) and only then reads the first sheet
+by position with python-calamine. Every problem is a :class:`WorkbookError`
+whose text is the one message the user sees, the same in the browser and on
+the command line.
 """
 
 from __future__ import annotations
@@ -12,16 +15,32 @@ from __future__ import annotations
 import datetime
 import io
 import os
-import re
+import xml.parsers.expat
 import zipfile
+import zlib
 from collections.abc import Callable
 
 from django.utils.translation import gettext as _
+
+from parkparty import xlsx_scan, xlsx_strings
 
 #: Largest accepted upload, in bytes.
 MAX_FILE_SIZE = 20 * 1024 * 1024
 #: Most data rows (below the header row) a sheet may hold.
 MAX_ROWS = 100_000
+#: Most columns a sheet may use (A … BL). The templates have 16 and 14 columns and more are ignored
+#: with a warning, so staff may keep a few of their own; four times the template leaves room for that
+#: while keeping calamine's grid (rows × columns) small.
+MAX_COLUMNS = 64
+#: Most cells of the first sheet: cell tags, and rows × columns counted from A1 (calamine builds that
+#: grid, about 32 bytes a cell). 100 001 rows of 32 columns; the templates need 16 or 14.
+MAX_CELLS = 3_200_000
+#: Most characters in one cell: Excel's own limit.
+MAX_CELL_CHARS = 32_767
+#: Shared strings table: most entries (declared or real) and bytes. 100 000 rows rarely hold more
+#: than a million distinct texts; calamine reserves room for every declared one.
+MAX_SHARED_STRINGS = 2_000_000
+MAX_SHARED_STRINGS_BYTES = 64 * 1024 * 1024
 #: Zip directory limits, checked before any member is decompressed.
 MAX_UNCOMPRESSED_TOTAL = 400 * 1024 * 1024
 MAX_MEMBER_RATIO = 200
@@ -31,10 +50,6 @@ MAX_MEMBERS = 5_000
 
 ZIP_MAGIC = b"PK\x03\x04"
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
-SHEET_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheet\b[^>]*>")
-RID_ATTR = re.compile(rb"\br:id=\"([^\"]+)\"|\b[\w.-]+:id=\"([^\"]+)\"")
-REL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?Relationship\b[^>]*>")
 
 
 class WorkbookError(Exception):
@@ -111,6 +126,8 @@ def _check_zip(data: bytes) -> zipfile.ZipFile:
     if total > MAX_UNCOMPRESSED_TOTAL:
         raise bomb
     names = {info.filename for info in infos}
+    if len({name.lower() for name in names}) != len(infos):
+        raise _corrupt()  # two parts of one name: which one a reader takes is anyone's guess
     if "EncryptionInfo" in names or "EncryptedPackage" in names:
         raise WorkbookError(_("The workbook is password-protected. Remove the password and upload it again."))
     if "xl/workbook.xml" not in names:
@@ -126,58 +143,161 @@ def _read_member(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
     return data
 
 
-def _first_sheet_path(archive: zipfile.ZipFile) -> str | None:
-    """The zip path of the first sheet by position in xl/workbook.xml."""
+def _member(archive: zipfile.ZipFile, path: str) -> str | None:
+    """The zip member calamine opens for ``path``: names compare without case (no two differ only by case)."""
+    wanted = path.lower()
+    return next((name for name in archive.namelist() if name.lower() == wanted), None)
+
+
+def _elements(data: bytes, wanted: str) -> list[dict[str, str]]:
+    """The attributes of every element named ``wanted`` (any namespace prefix), parsed as XML is parsed."""
+    found = []
+
+    def start(name, attributes):
+        if (name.split(":", 1)[1] if ":" in name else name) == wanted:
+            found.append(attributes)
+
+    def refuse(*args):
+        raise _corrupt()
+
+    parser = xml.parsers.expat.ParserCreate()
+    parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
     try:
-        book = _read_member(archive, "xl/workbook.xml", 10 * 1024 * 1024)
-        rels = _read_member(archive, "xl/_rels/workbook.xml.rels", 10 * 1024 * 1024)
-    except KeyError:
-        return None
-    sheet = SHEET_TAG.search(book.split(b"<sheets", 1)[-1])
-    if sheet is None:
-        return None
-    rid_match = RID_ATTR.search(sheet.group(0))
-    if rid_match is None:
-        return None
-    rid = rid_match.group(1) or rid_match.group(2)
-    for rel in REL_TAG.findall(rels):
-        if re.search(rb"\bId=\"" + re.escape(rid) + rb"\"", rel):
-            target = re.search(rb"\bTarget=\"([^\"]+)\"", rel)
-            if target is None:
-                return None
-            path = target.group(1).decode("utf-8", "replace")
-            return path.lstrip("/") if path.startswith("/") else f"xl/{path}"
-    return None
+        parser.Parse(data, True)
+    except xml.parsers.expat.ExpatError:
+        raise _corrupt() from None
+    return found
 
 
-def _check_formulas(archive: zipfile.ZipFile) -> None:
-    """Refuse a first sheet holding formula cells (<f> elements), streaming its XML."""
+def _first_sheet_path(archive: zipfile.ZipFile) -> str | None:
+    """The zip member of the first sheet in xl/workbook.xml, found as calamine finds it; None when unclear.
+
+    The first ``sheet`` element names its relationship by ``r:id``; the
+    relationship with that Id in xl/_rels/workbook.xml.rels gives the target
+    (``/xl/…`` and ``xl/…`` as they are, anything else under ``xl/``). A sheet
+    naming two relationships, two relationships with its Id, or relationships
+    written with entities are not guessed at.
+    """
+    book_name = _member(archive, "xl/workbook.xml")
+    rels_name = _member(archive, "xl/_rels/workbook.xml.rels")
+    if book_name is None or rels_name is None:
+        return None
+    sheets = _elements(_read_member(archive, book_name, 10 * 1024 * 1024), "sheet")
+    rels = _read_member(archive, rels_name, 10 * 1024 * 1024)
+    if not sheets or b"&" in rels:
+        return None
+    ids = {sheets[0][key] for key in ("r:id", "relationships:id") if key in sheets[0]}
+    if len(ids) != 1:
+        return None
+    targets = [relation.get("Target", "") for relation in _elements(rels, "Relationship") if relation.get("Id") in ids]
+    if len(targets) != 1:
+        return None
+    target = targets[0]
+    if target.startswith("/xl/"):
+        target = target[1:]
+    elif not target.startswith("xl/"):
+        target = f"xl/{target}"
+    return _member(archive, target)
+
+
+def limits() -> xlsx_scan.Limits:
+    """The bounds of an import workbook (read when called, so tests may lower them)."""
+    return xlsx_scan.Limits(
+        last_row=MAX_ROWS + 1,
+        last_column=MAX_COLUMNS,
+        cells=MAX_CELLS,
+        cell_chars=MAX_CELL_CHARS,
+        strings=MAX_SHARED_STRINGS,
+        strings_bytes=MAX_SHARED_STRINGS_BYTES,
+        part_bytes=MAX_UNCOMPRESSED_TOTAL,
+    )
+
+
+def _check_sheet(archive: zipfile.ZipFile) -> None:
+    """Stream the first sheet and the shared strings before calamine reads them; refuse what is out of bounds."""
+    bounds = limits()
     path = _first_sheet_path(archive)
     if path is None:
         raise _corrupt()
     try:
-        handle = archive.open(path)
-    except KeyError:
-        raise _corrupt() from None
-    tail = b""
-    read = 0
-    with handle:
-        while chunk := handle.read(1 << 20):
-            read += len(chunk)
-            if read > MAX_UNCOMPRESSED_TOTAL:
-                raise WorkbookError(
-                    _("The workbook unpacks to far more data than it should; it was refused for safety.")
+        xlsx_scan.scan_sheet(lambda: archive.open(path), bounds)
+        for info in archive.infolist():
+            if info.filename.lower().endswith("sharedstrings.xml"):
+                if info.file_size > bounds.strings_bytes:
+                    raise xlsx_scan.ShapeProblem("strings")
+                xlsx_strings.scan_shared_strings(lambda info=info: archive.open(info), bounds)
+    except xlsx_scan.ShapeProblem as problem:
+        raise _problem_error(problem) from None
+
+
+def _problem_error(problem: xlsx_scan.ShapeProblem) -> WorkbookError:
+    """The user's message for what the scan found."""
+    details = problem.details
+    last_column = xlsx_scan.column_letters(MAX_COLUMNS)
+    if problem.kind == "formula":
+        return WorkbookError(
+            _(
+                "The first sheet contains formulas. Copy the data and paste it back as values only "
+                "(Paste Special → Values), then upload the workbook again."
+            )
+        )
+    if problem.kind == "column":
+        return WorkbookError(
+            _(
+                "The first sheet uses cell %(cell)s, beyond column %(last)s: an import sheet may use at most "
+                "%(columns)d columns. Delete the columns to the right of your data, even empty or formatted ones "
+                "(Ctrl+End in Excel jumps to the last cell), and upload the workbook again."
+            )
+            % {"cell": details["cell"], "last": last_column, "columns": MAX_COLUMNS}
+        )
+    if problem.kind == "rows":
+        return _too_many_rows()
+    if problem.kind == "row":
+        return WorkbookError(
+            _(
+                "The first sheet reaches row %(row)s, far beyond the %(rows)s rows an import may hold. Delete the "
+                "rows below your data, even empty or formatted ones (Ctrl+End in Excel jumps to the last cell), "
+                "and upload the workbook again."
+            )
+            % {"row": f"{details['row']:,}" if details["row"] < xlsx_scan.HUGE else "—", "rows": f"{MAX_ROWS:,}"}
+        )
+    if problem.kind == "cells":
+        return WorkbookError(
+            _(
+                "The first sheet spans more than %(cells)s cells (rows × columns from A1). Delete the rows and "
+                "columns you do not need, or split the data into smaller workbooks."
+            )
+            % {"cells": f"{MAX_CELLS:,}"}
+        )
+    if problem.kind == "cell_text":
+        if details.get("cell"):
+            return WorkbookError(
+                _(
+                    "Cell %(cell)s holds more text than Excel allows in one cell (%(chars)s characters). "
+                    "Shorten it and upload the workbook again."
                 )
-            window = tail + chunk
-            # Every formula tag holds "<f" or ":f" (prefixed); a plain substring search rules most chunks out.
-            if (b"<f" in window or b":f" in window) and FORMULA_TAG.search(window):
-                raise WorkbookError(
-                    _(
-                        "The first sheet contains formulas. Copy the data and paste it back as values only "
-                        "(Paste Special → Values), then upload the workbook again."
-                    )
-                )
-            tail = chunk[-64:]
+                % {"cell": details["cell"], "chars": f"{MAX_CELL_CHARS:,}"}
+            )
+        return WorkbookError(
+            _(
+                "A cell of the workbook holds more text than Excel allows in one cell (%(chars)s characters). "
+                "Shorten it and upload the workbook again."
+            )
+            % {"chars": f"{MAX_CELL_CHARS:,}"}
+        )
+    if problem.kind == "strings":
+        return WorkbookError(
+            _(
+                "The workbook's table of texts is far larger than an import needs (more than %(count)s texts or "
+                "%(size)d MB). Copy the data into the blank template and upload that."
+            )
+            % {"count": f"{MAX_SHARED_STRINGS:,}", "size": MAX_SHARED_STRINGS_BYTES // (1024 * 1024)}
+        )
+    if problem.kind == "too_big":
+        return WorkbookError(_("The workbook unpacks to far more data than it should; it was refused for safety."))
+    return _corrupt()
 
 
 def _cell(value):
@@ -200,8 +320,10 @@ def read_rows(path, *, progress: Callable[[int], None] | None = None) -> tuple[l
         raise WorkbookError(_("The file is empty."))
     archive = _check_zip(data)
     try:
-        _check_formulas(archive)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, NotImplementedError):
+        _check_sheet(archive)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, KeyError, ValueError, OSError, EOFError):
+        raise _corrupt() from None
+    except NotImplementedError:  # a compression method zipfile does not know
         raise _corrupt() from None
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))

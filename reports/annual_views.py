@@ -29,6 +29,7 @@ from .figures import GROUPS, REGISTRY
 from .links import figure_url
 from .models import GeneratedReport, ReportDraft, ReportKind, ReportTemplate, active_template, template_for
 from .problems import find_problems
+from .rendering import TemplateProblem
 from .services import report_template_upload
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -60,6 +61,12 @@ def docx_response(request, data: bytes, filename: str, *, obj=None, what: str) -
     response = HttpResponse(data, content_type=DOCX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _not_generated(problem: TemplateProblem) -> str:
+    return _("The draft was saved, but the report could not be written into its template: %(reason)s") % {
+        "reason": " ".join(problem.messages)
+    }
 
 
 def editor_url(park, year: int, kind: str) -> str:
@@ -127,7 +134,11 @@ def editor(request, code: str, year: int, kind: str):
             errors.append(format_validation_error(ReportDraft, error))
         else:
             if request.POST.get("action") == "generate":
-                generated = annual.report_generate(report, user=request.user)
+                try:
+                    generated = annual.report_generate(report, user=request.user)
+                except TemplateProblem as problem:
+                    messages.error(request, _not_generated(problem))
+                    return redirect(editor_url(park, year, kind))
                 messages.success(request, _("The report was generated. Download it below."))
                 return redirect(f"{editor_url(park, year, kind)}?generated={generated.pk}")
             messages.success(request, _("The draft was saved."))
@@ -204,7 +215,15 @@ def preview(request, code: str, year: int, kind: str):
         report = annual.load_report(park, year, kind)
     except ValidationError:
         raise Http404 from None
-    return docx_response(request, annual.render(report), f"{year}-{park.code}-{kind}.docx", obj=park, what="preview")
+    try:
+        data = annual.render(report)
+    except TemplateProblem as problem:
+        messages.error(
+            request,
+            _("The report could not be written into its template: %(reason)s") % {"reason": " ".join(problem.messages)},
+        )
+        return redirect(editor_url(park, year, kind))
+    return docx_response(request, data, f"{year}-{park.code}-{kind}.docx", obj=park, what="preview")
 
 
 @login_required
@@ -287,6 +306,13 @@ def templates(request):
                 ("{{ text.intro }}", _("a section of the report text (see the built-in template for every name)")),
                 ("{{ figures.members_total }}", _("a figure, e.g. the number of Party members")),
                 ("{{ park.name }} / {{ year }}", _("the park's name and the report year")),
+                (
+                    "{% if figures.members_total %} … {% endif %}",
+                    _(
+                        "a passage shown only when a value is there (also {%p if %} for whole paragraphs, {%tr if %} "
+                        "for table rows); loops, calculations, function calls and names starting with “_” are refused"
+                    ),
+                ),
             ],
         },
         status=400 if errors else 200,

@@ -1,7 +1,11 @@
 """Filling a DOCX report template, listing its placeholders and checking uploaded templates.
 
 Templates are docxtpl documents rendered in a sandboxed, autoescaping Jinja
-environment. The context is::
+environment (:class:`reports.sandbox.ReportEnvironment`), in a child process
+that is stopped after ``settings.REPORT_RENDER_TIMEOUT`` seconds or when it
+asks for more than ``settings.REPORT_RENDER_MEMORY_MB`` of memory, and only
+after the template passed the rules of :mod:`reports.template_rules`. The
+context is::
 
     {"park": {"name": str, "code": str}, "year": int, "kind": str,
      "text": {block key: str}, "figures": {figure key: display str}}
@@ -12,6 +16,9 @@ such as ``{{ x }}`` or ``a & b < c`` can neither be interpreted by Jinja nor
 break the XML. A line break in a string starts a new paragraph with the
 style of the paragraph holding the placeholder (docxtpl's ``\\a``), so a body
 block of several lines becomes several indented body paragraphs.
+
+Whatever goes wrong reaches the caller as :class:`TemplateProblem`, whose
+messages are in the user's language and say where the problem is.
 """
 
 from __future__ import annotations
@@ -21,15 +28,18 @@ import re
 import zipfile
 from collections.abc import Iterable, Mapping
 from os import PathLike
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from docxtpl import DocxTemplate
-from jinja2 import TemplateError, TemplateSyntaxError, meta, nodes
-from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
-from . import outline
+from . import outline, template_rules
+from .sandbox import ReportEnvironment, TemplateFailure, run_isolated
+from .template_messages import failure_messages
+from .template_rules import Source
 
 #: Largest template accepted for upload.
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
@@ -37,6 +47,9 @@ MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 #: Names outside ``text`` and ``figures`` that a template may use.
 FIXED_PLACEHOLDERS = frozenset({"park.name", "park.code", "year", "kind"})
+#: Document properties docxtpl fills in as templates too.
+PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 
 MACRO_CONTENT_TYPE = "application/vnd.ms-word.document.macroEnabled.main+xml"
 #: Characters XML 1.0 cannot hold (tab and newline are handled separately).
@@ -47,9 +60,12 @@ _SAMPLE_FIGURE = "123"
 TemplateSource = bytes | str | PathLike
 
 
-def environment() -> SandboxedEnvironment:
-    """The Jinja environment every report template renders in."""
-    return SandboxedEnvironment(autoescape=True)
+class TemplateProblem(Exception):
+    """A template that cannot be used or filled in; ``messages`` say why, for the user."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__("\n".join(messages))
+        self.messages = messages
 
 
 def literal(value: str) -> Markup:
@@ -76,18 +92,54 @@ def prepare_context(value: Any) -> Any:
     return value
 
 
-def _source(template: TemplateSource):
-    return io.BytesIO(template) if isinstance(template, bytes) else template
+def _bytes(template: TemplateSource) -> bytes:
+    return template if isinstance(template, bytes) else Path(template).read_bytes()
+
+
+def _isolated(work) -> bytes:
+    """``work()`` in the render child, with the configured time and memory limits."""
+    return run_isolated(
+        work,
+        timeout=getattr(settings, "REPORT_RENDER_TIMEOUT", 5),
+        memory_mb=getattr(settings, "REPORT_RENDER_MEMORY_MB", 512),
+    )
 
 
 def render_report(template: TemplateSource, context: dict) -> bytes:
     """Fill ``template`` (DOCX bytes or a path) with ``context``; return the DOCX bytes.
 
-    Raises jinja2's ``TemplateError`` (including ``SecurityError`` from the sandbox)
-    when the template cannot be rendered.
+    The template must keep the rules of :mod:`reports.template_rules` (a
+    template uploaded before the rules is held to them too). Raises
+    :class:`TemplateProblem` when it does not, or cannot be filled in within
+    the time and memory allowed.
     """
-    document = DocxTemplate(_source(template))
-    document.render(prepare_context(context), jinja_env=environment())
+    data = _bytes(template)
+    prepared = prepare_context(context)
+
+    def work() -> bytes:
+        document = _document(data)
+        problems, _unknown = template_rules.check(_sources(document), frozenset())
+        if problems:
+            raise TemplateFailure("rules", problems=[problem.as_dict() for problem in problems], unknown=[])
+        return _fill(document, prepared)
+
+    try:
+        return _isolated(work)
+    except TemplateFailure as failure:
+        raise TemplateProblem(failure_messages(failure)) from None
+
+
+def _document(data: bytes) -> DocxTemplate:
+    try:
+        document = DocxTemplate(io.BytesIO(data))
+        document.init_docx()
+    except Exception:  # python-docx and lxml raise many kinds of errors on broken packages
+        raise TemplateFailure("damaged") from None
+    return document
+
+
+def _fill(document: DocxTemplate, prepared: dict) -> bytes:
+    document.render(prepared, jinja_env=ReportEnvironment())
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -96,33 +148,52 @@ def render_report(template: TemplateSource, context: dict) -> bytes:
 # --- placeholders ---------------------------------------------------------------------------
 
 
-def _template_sources(template: TemplateSource) -> list[str]:
-    """The Jinja source of the body, headers and footers, as docxtpl renders it (a line per paragraph)."""
-    document = DocxTemplate(_source(template))
-    document.init_docx()
-    parts = [document.get_xml()]
-    for uri in (document.HEADER_URI, document.FOOTER_URI):
-        for _key, part in document.get_headers_footers(uri):
-            parts.append(document.get_part_xml(part))
-    return [re.sub(r"<w:p([ >])", r"\n<w:p\1", document.patch_xml(xml)) for xml in parts]
+def _sources(document: DocxTemplate) -> list[Source]:
+    """The Jinja sources docxtpl renders: body, headers, footers, footnotes (a line per paragraph), properties."""
+    try:
+        parts = [("body", document.get_xml())]
+        for part_name, uri in (("header", document.HEADER_URI), ("footer", document.FOOTER_URI)):
+            for _key, part in document.get_headers_footers(uri):
+                parts.append((part_name, document.get_part_xml(part)))
+        for part in document.docx.part.package.parts:
+            if part.content_type == FOOTNOTES_TYPE:
+                blob = part.blob
+                parts.append(("footnotes", blob.decode("utf-8") if isinstance(blob, bytes) else blob))
+        sources = [Source(name, re.sub(r"<w:p([ >])", r"\n<w:p\1", document.patch_xml(xml))) for name, xml in parts]
+        properties = document.docx.core_properties
+        sources += [
+            Source("properties", value, name)
+            for name in PROPERTIES
+            if (value := getattr(properties, name) or "") and ("{" in value)
+        ]
+    except TemplateFailure:
+        raise
+    except Exception:
+        raise TemplateFailure("damaged") from None
+    return sources
 
 
-def _dotted(node: nodes.Node) -> str | None:
-    """``text.intro`` for ``text.intro`` / ``text["intro"]``; None when the chain is not names and constants."""
-    if isinstance(node, nodes.Name):
-        return node.name
-    if isinstance(node, nodes.Getattr):
-        base = _dotted(node.node)
-        return f"{base}.{node.attr}" if base else None
-    if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
-        base = _dotted(node.node)
-        return f"{base}.{node.arg.value}" if base else None
-    return None
+def template_sources(template: TemplateSource) -> list[Source]:
+    """The Jinja sources of a template (see :func:`_sources`)."""
+    return _sources(_document(_bytes(template)))
 
 
-def _collect(node: nodes.Node, found: set[str]) -> None:
+def placeholders_in_source(source: str) -> set[str]:
+    """Dotted names a Jinja source reads from its context (loop variables and ``set`` names left out)."""
+    from jinja2 import meta
+
+    tree = ReportEnvironment().parse(source)
+    undeclared = meta.find_undeclared_variables(tree)
+    found: set[str] = set()
+    _collect(tree, found)
+    return {name for name in found if name.split(".", 1)[0] in undeclared}
+
+
+def _collect(node, found: set[str]) -> None:
+    from jinja2 import nodes
+
     if isinstance(node, nodes.Name | nodes.Getattr | nodes.Getitem):
-        name = _dotted(node)
+        name = template_rules.dotted(node)
         if name is not None and (not isinstance(node, nodes.Name) or node.ctx == "load"):
             found.add(name)
             return
@@ -130,24 +201,14 @@ def _collect(node: nodes.Node, found: set[str]) -> None:
         _collect(child, found)
 
 
-def placeholders_in_source(source: str, env: SandboxedEnvironment | None = None) -> set[str]:
-    """Dotted names a Jinja source reads from its context (loop variables and ``set`` names left out)."""
-    tree = (env or environment()).parse(source)
-    undeclared = meta.find_undeclared_variables(tree)
-    found: set[str] = set()
-    _collect(tree, found)
-    return {name for name in found if name.split(".", 1)[0] in undeclared}
-
-
 def template_placeholders(template: TemplateSource) -> set[str]:
     """Dotted names a DOCX template uses, e.g. ``{"text.intro", "figures.members_total", "park.name", "year"}``.
 
-    Raises ``TemplateSyntaxError`` when the template is not valid Jinja.
+    Raises jinja2's ``TemplateSyntaxError`` when the template is not valid Jinja.
     """
-    env = environment()
     found: set[str] = set()
-    for source in _template_sources(template):
-        found |= placeholders_in_source(source, env)
+    for source in template_sources(template):
+        found |= placeholders_in_source(source.text)
     return found
 
 
@@ -175,22 +236,32 @@ def sample_context(kind: str, figure_keys: Iterable[str] = (), *, park_name: str
     }
 
 
+#: One line of the long test text: Chinese prose with the characters escaping must handle.
+_LONG_LINE = "园区党建工作稳步推进，“两个覆盖”持续扩大 & 组织生活 <规范> {有序} 100% 落实。" * 3
+
+
+def longest_context(kind: str, figure_keys: Iterable[str] = ()) -> dict:
+    """The context with every section at the longest a draft may hold, in lines of about 120 characters.
+
+    An upload is filled in with it, so a template that is slow or heavy on
+    real text is refused when it is uploaded rather than when a report is due.
+    """
+    from .models import MAX_BLOCK_CHARS
+
+    lines = []
+    while sum(len(line) + 1 for line in lines) + len(_LONG_LINE) < MAX_BLOCK_CHARS:
+        lines.append(_LONG_LINE)
+    body = "\n".join(lines)
+    return {
+        "park": {"name": "园" * 100, "code": "P" * 32},
+        "year": 2099,
+        "kind": kind,
+        "text": dict.fromkeys(outline.text_keys(kind), body),
+        "figures": dict.fromkeys(figure_keys, "1,234,567.89（含下属园区）"),
+    }
+
+
 # --- validation of uploaded templates ---------------------------------------------------
-
-
-def _strip_tags(xml_line: str) -> str:
-    return re.sub(r"<[^>]+>", "", xml_line).strip()
-
-
-def _syntax_error_message(exc: TemplateSyntaxError, source: str) -> str:
-    lines = source.splitlines()
-    near = _strip_tags(lines[exc.lineno - 1]) if exc.lineno and exc.lineno <= len(lines) else ""
-    if near:
-        return _("Placeholder syntax error: %(error)s, in the paragraph “%(paragraph)s”.") % {
-            "error": exc.message,
-            "paragraph": near[:200],
-        }
-    return _("Placeholder syntax error: %(error)s.") % {"error": exc.message}
 
 
 def _package_errors(file_bytes: bytes) -> list[str]:
@@ -222,39 +293,32 @@ def _package_errors(file_bytes: bytes) -> list[str]:
 def validate_template(file_bytes: bytes, kind: str, known_figure_keys: Iterable[str]) -> list[str]:
     """What is wrong with an uploaded template of ``kind``, as messages for the user; empty when it is fine.
 
-    Checked in order, stopping at the first failing step: size (5 MB), the package (a .docx,
-    readable, no macros), placeholder syntax, unknown placeholders (each named), and a test render
-    with a sample context.
+    Checked in order, stopping at the first failing step: size (5 MB), the
+    package (a .docx, readable, no macros), then in the render child: the
+    rules of :mod:`reports.template_rules` and the known placeholders (each
+    problem with its place, unknown names listed), and a test fill with every
+    section at its longest (:func:`longest_context`) within the time and
+    memory a report may take.
     """
     if len(file_bytes) > MAX_TEMPLATE_BYTES:
         return [_("The template is larger than 5 MB.")]
     errors = _package_errors(file_bytes)
     if errors:
         return errors
-    try:
-        sources = _template_sources(file_bytes)
-    except Exception:  # python-docx and lxml raise many kinds of errors on broken packages
-        return [_("The file is damaged and cannot be read.")]
-    env = environment()
-    used: set[str] = set()
-    for source in sources:
-        try:
-            used |= placeholders_in_source(source, env)
-        except TemplateSyntaxError as exc:
-            errors.append(_syntax_error_message(exc, source))
-    if errors:
-        return errors
     figure_keys = list(known_figure_keys)
-    unknown = sorted(used - known_placeholders(kind, figure_keys))
-    if unknown:
-        return [
-            _("Unknown placeholders: %(names)s. Use the names listed for this report kind.")
-            % {"names": "、".join(unknown)}
-        ]
+    known = known_placeholders(kind, figure_keys)
+    longest = prepare_context(longest_context(kind, figure_keys))
+
+    def work() -> bytes:
+        document = _document(file_bytes)
+        problems, unknown = template_rules.check(_sources(document), known)
+        if problems or unknown:
+            raise TemplateFailure("rules", problems=[problem.as_dict() for problem in problems], unknown=unknown)
+        _fill(document, longest)
+        return b""
+
     try:
-        render_report(file_bytes, sample_context(kind, figure_keys))
-    except TemplateError as exc:
-        return [_("The template could not be filled in: %(error)s") % {"error": exc.message or type(exc).__name__}]
-    except Exception:
-        return [_("The template could not be filled in: the document structure is not supported.")]
+        _isolated(work)
+    except TemplateFailure as failure:
+        return failure_messages(failure)
     return []

@@ -15,11 +15,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.utils import translation
 from django.utils.translation import gettext as _
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
-from jinja2.exceptions import SecurityError
 
 from reports import docx_templates, outline
 from reports.docx_templates import (
@@ -38,6 +38,7 @@ from reports.docx_templates import (
 from reports.models import ReportTemplate, template_for
 from reports.rendering import (
     MAX_TEMPLATE_BYTES,
+    TemplateProblem,
     render_report,
     sample_context,
     template_placeholders,
@@ -245,10 +246,13 @@ def test_control_characters_in_text_are_dropped_not_fatal():
     assert "甲乙丙丁" in [p.text for p in document.paragraphs]
 
 
-def test_sandbox_refuses_unsafe_attribute_access():
+def test_unsafe_attribute_access_is_refused_before_rendering():
     template = docx_with("{{ park.__class__.__mro__ }}{{ ''.__class__.__subclasses__() }}")
-    with pytest.raises(SecurityError):
+    with translation.override("zh-hans"), pytest.raises(TemplateProblem) as refused:
         render_report(template, context())
+    assert refused.value.messages[0].startswith("正文第1段")
+    assert "不能使用以“_”开头的名称" in refused.value.messages[0]
+    assert "__subclasses__(…)”调用了函数" in refused.value.messages[1]
 
 
 def test_render_report_accepts_a_path(tmp_path):

@@ -11,6 +11,7 @@ from parkparty import audit
 from parkparty.models import AuditKind
 from reports import outline
 from reports.annual import load_report, render
+from reports.rendering import TemplateProblem
 
 
 class Command(BaseCommand):
@@ -30,7 +31,10 @@ class Command(BaseCommand):
             raise CommandError(_("The year %(year)s has not begun.") % {"year": year})
         report = load_report(found, year, kind)
         target = Path(output)
-        data = render(report)
+        try:
+            data = render(report)
+        except TemplateProblem as problem:
+            raise CommandError("\n".join(problem.messages)) from None
         target.write_bytes(data)
         audit.record(
             AuditKind.REPORT_GENERATED,
