@@ -20,6 +20,7 @@ from members.models import DevelopmentQuota, Member
 from members.views import development, members, records
 from organizations.models import Enterprise, Notice, NoticeReceipt, Park, PartyOrganization
 from organizations.views import activities, enterprises, notices, parks, party, requests
+from parkparty.models import AuditEvent
 from parkparty.permissions import ADD, CHANGE, DELETE, EXPORT, IMPORT, REVEAL, VIEW, may
 from reports.annual import load_report, report_draft_save
 from reports.models import ReportDraft
@@ -99,8 +100,8 @@ def test_park_staff_write_their_parks_records_but_not_the_county_plan_or_logs(wo
     assert may(staff, IMPORT, model) == (model in (Enterprise, Member))
 
 
-@pytest.mark.parametrize("persona", ["no_role", "inactive_staff_a", "anonymous"])
-def test_users_without_a_role_may_do_nothing(world, persona):
+@pytest.mark.parametrize("persona", ["no_role", "inactive_staff_a", "anonymous", "auditor"])
+def test_users_without_a_role_and_the_auditor_may_do_nothing_to_park_records(world, persona):
     user = world.user(persona)
     for model in SCOPED_MODELS:
         for action in (VIEW, *WRITES, EXPORT, IMPORT, REVEAL):
@@ -205,7 +206,7 @@ def test_a_refused_write_changes_nothing(world):
 SKIPPED_PATHS = re.compile(r"/(logout|export|export-workbook|attachment|download|preview|photos?/\d+|reveal)/")
 
 
-@pytest.mark.parametrize("persona", ["staff_a", "county", "secretary_a", "admin", "no_role"])
+@pytest.mark.parametrize("persona", ["staff_a", "county", "secretary_a", "admin", "auditor", "no_role"])
 def test_no_page_offers_a_link_the_user_is_refused(world, persona):
     """Follow every link from the home page (one page per view and query shape): none answers 403 or 5xx."""
     client = Client()
@@ -228,7 +229,16 @@ def test_no_page_offers_a_link_the_user_is_refused(world, persona):
         assert response.status_code != 403 and response.status_code < 500, (persona, path, "linked from", referrer)
         if response.get("Content-Type", "").startswith("text/html"):
             queue.extend((link, path) for link in links_of(response) - {path})
-    assert visited >= (1 if persona == "no_role" else 20)
+    assert visited >= (1 if persona in ("no_role", "auditor") else 20)
+
+
+@pytest.mark.parametrize("persona", ["staff_a", "county", "secretary_a", "admin", "no_role"])
+def test_only_the_audit_administrator_reads_the_audit_log(world, persona):
+    assert may(world.user("auditor"), VIEW, AuditEvent)
+    assert not may(world.user(persona), VIEW, AuditEvent)
+    client = Client()
+    client.force_login(world.user(persona))
+    assert client.get(reverse("audit:list")).status_code == 403
 
 
 # --- versions that cannot be skipped ------------------------------------------------------------------------------
