@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from parkparty.permissions import Role, scoped_queryset
@@ -213,7 +214,7 @@ class AuditKind(models.TextChoices):
     ACCOUNT_DISABLED = "account_disabled", _("Account disabled")
     USER_CREATED = "user_created", _("User created")
     USER_CHANGED = "user_changed", _("User's role or rights changed")
-    ACCESS_DENIED = "access_denied", _("Access denied")
+    ACCESS_DENIED = "access_denied", pgettext_lazy("audit event", "Access denied")
     IMPORT = "import", _("Excel import")
     EXPORT = "export", _("Export")
     REPORT_GENERATED = "report_generated", _("Report generated")

@@ -32,6 +32,7 @@ MASKED_EVERYWHERE = (
 SHOWN_IN_FULL = "everyone who may see the record"
 NOT_MASKED = "not masked: needed to recognise the person"
 ADMIN_ONLY = "administrators, in the Django admin"
+AUDITORS_ONLY = "the audit administrator, on the audit log page and its export"
 NOT_IN_WORKBENCH = "not shown in the workbench, exports or reports"
 
 
@@ -114,6 +115,20 @@ INVENTORY: dict[str, dict[str, PersonalField]] = {
         ),
         "phone": PersonalField(
             "phone", "an administrator reaches the account holder", "phone", ADMIN_ONLY, NOT_IN_WORKBENCH
+        ),
+    },
+    "parkparty.AuditEvent": {
+        "username": PersonalField(
+            "the login name of who did what the entry records (kept as text, so deleting a user loses nothing)",
+            "the security audit trail (等保 2.0)",
+            full=AUDITORS_ONLY,
+            masked=NOT_IN_WORKBENCH,
+        ),
+        "ip_address": PersonalField(
+            "the address a request came from",
+            "the security audit trail: telling where sign-ins, failures and denied requests came from",
+            full=AUDITORS_ONLY,
+            masked=NOT_IN_WORKBENCH,
         ),
     },
 }

@@ -278,7 +278,7 @@ def test_generating_with_a_template_stored_before_the_rules_gives_a_message_not_
     url = reverse("annual:editor", args=[park.code, 2023, "duty"])
     report = load_report(park, 2023, outline.DUTY)
     data = {f"text_{key}": text for key, text in report.texts.items()}
-    response = client.post(url, {**data, "version": "", "action": "generate"}, follow=True)
+    response = client.post(url, {**data, "version": "0", "action": "generate"}, follow=True)
     assert response.status_code == 200
     assert "草稿已保存，但报告无法写入模板" in response.content.decode()
     assert "不能使用 {% for %}" in response.content.decode()
