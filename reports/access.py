@@ -32,7 +32,7 @@ def scope_park(user, code: str):
         if not scope_for(user).everything:
             raise Http404
         return None
-    if not sees_parks(user):
+    if not sees_parks(user) or "\x00" in code:  # no code holds a NUL, and PostgreSQL refuses to look one up
         raise Http404
     return get_object_or_404(Park.objects.for_user(user), code=code)
 

@@ -23,7 +23,7 @@ from members.models import Applicant, DuesPayment, add_years
 from organizations.models import ActivityKind, NoticeReceipt, Park, PartyOrganization
 from parkparty.masking import display_value
 from parkparty.scoping import scope_for
-from parkparty.views.generic import Column, Entity, ObjectListView
+from parkparty.views.generic import Column, Entity, ObjectListView, sort_order
 from parkparty.views.home import WAITING, todo_context
 from reports.exports import XLSX_TYPE, escape_text
 from reports.models import ExportRecord
@@ -256,9 +256,7 @@ def figure_records(request, scope, year, key):
     view = RecordsTable(entity=entity)
     view.request = request
     sort = request.GET.get("sort", "")
-    sortable = {c.sort for c in entity.columns if c.sort}
-    ordering = (sort, "pk") if sort.lstrip("-") in sortable else (*entity.ordering, "pk")
-    queryset = queryset.order_by(*ordering)
+    queryset = queryset.order_by(*sort_order(entity, sort))
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)

@@ -29,6 +29,7 @@ from organizations.notice_services import (
     notice_sign,
     receipt_is_for,
 )
+from parkparty.filters import WorkbenchFilterSet
 from parkparty.forms import ActionForm, WorkbenchModelForm
 from parkparty.scoping import scope_for
 from parkparty.views.generic import (
@@ -142,7 +143,7 @@ FORWARD = Action(
 # --- list filters ----------------------------------------------------------------
 
 
-class NoticeFilterSet(django_filters.FilterSet):
+class NoticeFilterSet(WorkbenchFilterSet):
     year = django_filters.ChoiceFilter(
         label=gettext_lazy("year issued"), field_name="issued_on", lookup_expr="year", choices=year_choices
     )

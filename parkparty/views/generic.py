@@ -13,7 +13,6 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-import django_filters
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
@@ -27,10 +26,12 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views import View
 
-from parkparty.forms import ConfirmForm, style_widgets
+from parkparty.filters import WorkbenchFilterSet
+from parkparty.forms import ConfirmForm, mark_invalid, style_widgets
 from parkparty.masking import display_value, may_reveal
 from parkparty.scoping import scope_for
 from parkparty.services import StaleEditError, check_can_write, save_record
+from parkparty.validators import clean_search_text
 from reports.exports import export_response
 
 PAGE_SIZE = 50
@@ -194,7 +195,7 @@ class Entity:
     @classmethod
     def filterset_class(cls):
         meta = type("Meta", (), {"model": cls.model, "fields": cls.filter_fields})
-        return type(f"{cls.model.__name__}FilterSet", (django_filters.FilterSet,), {"Meta": meta})
+        return type(f"{cls.model.__name__}FilterSet", (WorkbenchFilterSet,), {"Meta": meta})
 
     @classmethod
     def search(cls, queryset, text: str):
@@ -285,34 +286,59 @@ class EntityView(LoginRequiredMixin, View):
 
 @dataclass
 class Listing:
-    """A list's records as the request asks for them: scoped, filtered, searched and sorted."""
+    """A list's records as the request asks for them: scoped, filtered, searched and sorted.
+
+    ``invalid`` says a filter value was refused (a year out of range, a date
+    that does not exist…): the filter form carries the message and the
+    queryset is empty.
+    """
 
     queryset: Any
     filterset: Any
     query: str
     sort: str
+    invalid: bool = False
+
+
+def sort_order(entity: type[Entity], sort: str) -> tuple[str, ...]:
+    """The ordering ``?sort=`` asks for if it names a sortable column (with at most one "-"), else the default."""
+    key = sort[1:] if sort.startswith("-") else sort
+    if key and key in {c.sort for c in entity.columns if c.sort}:
+        return (sort, "pk")
+    return (*entity.ordering, "pk")
 
 
 class ListingMixin:
-    """The one place a list's rows are worked out from ``request.GET`` (shared by the page and its export)."""
+    """The one place a list's rows are worked out from ``request.GET`` (shared by the page and its exports).
+
+    Every parameter is checked before it reaches the database: filters by
+    their form fields (:mod:`parkparty.filters`), the search text cleaned
+    and shortened (:func:`~parkparty.validators.clean_search_text`), the sort
+    only when it names a sortable column. Nothing a user types answers 500.
+    """
 
     def listing(self, request) -> Listing:
         entity = self.entity
         queryset = entity.queryset(request.user)
         filterset = entity.filterset_class()(request.GET or None, queryset=queryset, request=request)
-        if filterset.is_bound and filterset.is_valid():
+        invalid = filterset.is_bound and not filterset.is_valid()
+        if invalid:
+            queryset = queryset.none()
+        elif filterset.is_bound:
             queryset = filterset.qs
         for form_field in filterset.form.fields.values():
             chosen = getattr(form_field, "queryset", None)
             if chosen is not None and hasattr(chosen, "for_user"):
                 form_field.queryset = chosen.for_user(request.user)
-        query = request.GET.get("q", "")
+        query = clean_search_text(request.GET.get("q", ""))
         queryset = entity.search(queryset, query)
         sort = request.GET.get("sort", "")
-        sortable = {c.sort for c in entity.columns if c.sort}
-        key = sort.lstrip("-")
-        queryset = queryset.order_by(sort, "pk") if key in sortable else queryset.order_by(*entity.ordering, "pk")
-        return Listing(queryset=queryset, filterset=filterset, query=query, sort=sort)
+        queryset = queryset.order_by(*sort_order(entity, sort))
+        return Listing(queryset=queryset, filterset=filterset, query=query, sort=sort, invalid=invalid)
+
+    def refuse_listing(self, request):
+        """The list page with the refused filters marked (status 400), in place of an export of them."""
+        return ObjectListView.as_view(entity=self.entity)(request)
 
 
 def column_label(model, column: Column) -> str:
@@ -330,6 +356,8 @@ class ObjectListView(ListingMixin, EntityView):
         listing = self.listing(request)
         filterset, query, sort = listing.filterset, listing.query, listing.sort
         style_widgets(filterset.form)
+        if listing.invalid:
+            mark_invalid(filterset.form)
         page = Paginator(listing.queryset, PAGE_SIZE).get_page(request.GET.get("page"))
         params = request.GET.copy()
         params.pop("page", None)
@@ -354,12 +382,13 @@ class ObjectListView(ListingMixin, EntityView):
                 "export_url": f"{export_url}?{params.urlencode()}" if params else export_url,
                 **entity.extra_list_context(request),
             },
+            status=400 if listing.invalid else 200,
         )
 
     def column_header(self, column: Column, current_sort: str) -> dict:
         label = column_label(self.entity.model, column)
         direction = ""
-        if column.sort and current_sort.lstrip("-") == column.sort:
+        if column.sort and current_sort in (column.sort, f"-{column.sort}"):
             direction = "desc" if current_sort.startswith("-") else "asc"
         next_sort = f"-{column.sort}" if direction == "asc" else column.sort
         return {"column": column, "label": label, "direction": direction, "next_sort": next_sort}
@@ -379,6 +408,8 @@ class ObjectExportView(ListingMixin, EntityView):
     def get(self, request):
         entity = self.entity
         listing = self.listing(request)
+        if listing.invalid:
+            return self.refuse_listing(request)
         params = request.GET.copy()
         params.pop("page", None)
         return export_response(
