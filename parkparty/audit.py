@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime
 import ipaddress
 import json
+import unicodedata
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -73,6 +74,16 @@ def _detail(detail) -> dict:
     return json.loads(text)
 
 
+def visible(text: str) -> str:
+    """``text`` with every control or invisible format character written as ``\\uXXXX``.
+
+    What an attacker types (a sign-in name with a line break or a right-to-left
+    override) can then neither forge a second entry in an export nor hide or
+    reorder what the auditor reads; the entry still says exactly what was sent.
+    """
+    return "".join(f"\\u{ord(ch):04x}" if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Cn") else ch for ch in text)
+
+
 def record(
     kind: AuditKind | str,
     *,
@@ -99,14 +110,14 @@ def record(
         kind=kind,
         outcome=outcome,
         user_id=user.pk if user is not None else None,
-        username=(user.get_username() if user is not None else (username or ""))[:150],
+        username=visible(user.get_username() if user is not None else (username or ""))[:150],
         ip_address=client_ip(request),
         detail=_detail(detail),
     )
     if obj is not None:
         event.object_type = obj._meta.label_lower
         event.object_id = str(obj.pk) if obj.pk is not None else ""
-        event.object_repr = str(obj)[:OBJECT_REPR_MAX]
+        event.object_repr = visible(str(obj))[:OBJECT_REPR_MAX]
     event.save()
     return event
 

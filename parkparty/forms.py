@@ -67,6 +67,15 @@ def style_widgets(form: forms.Form) -> None:
         widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
+def mark_invalid(form: forms.Form) -> None:
+    """Bootstrap's ``is-invalid`` (and ``aria-invalid``) on the widget of every field with an error."""
+    for name in form.errors:
+        if name in form.fields:
+            widget = form.fields[name].widget
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+            widget.attrs["aria-invalid"] = "true"
+
+
 class WorkbenchModelForm(forms.ModelForm):
     """ModelForm whose choices are limited to the user's scope and which carries the edit version.
 
@@ -94,10 +103,7 @@ class WorkbenchModelForm(forms.ModelForm):
 
     def full_clean(self):
         super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+        mark_invalid(self)
 
     @property
     def expected_version(self) -> int | None:

@@ -34,6 +34,7 @@ from import_export import widgets
 from import_export.fields import Field
 
 from parkparty.permissions import CHANGE, IMPORT, require
+from parkparty.validators import validate_free_text
 from parkparty.workbook import WorkbookError, read_rows
 
 # --------------------------------------------------------------------------- results
@@ -93,7 +94,13 @@ def _is_blank(value) -> bool:
 
 
 class TextWidget(widgets.CharWidget):
-    """Plain text; numbers typed into a text column lose Excel's ``.0``."""
+    """Plain text; numbers typed into a text column lose Excel's ``.0``.
+
+    A cell may carry any character Excel can escape (``_x0000_`` is a NUL):
+    control characters other than line breaks and tabs, and bidi overrides,
+    are refused here, before the text is looked up or stored; the model
+    fields' own validators then refuse what a name or code may not hold.
+    """
 
     def clean(self, value, row=None, **kwargs):
         if _is_blank(value):
@@ -102,7 +109,10 @@ class TextWidget(widgets.CharWidget):
             value = int(value)
         if isinstance(value, datetime.datetime | datetime.date):
             value = value.isoformat()
-        return normalize_text(str(value)) if isinstance(value, str) else str(value)
+        if not isinstance(value, str):
+            return str(value)
+        validate_free_text(value)
+        return normalize_text(value)
 
 
 class CodeWidget(TextWidget):

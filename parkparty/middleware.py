@@ -1,10 +1,19 @@
-"""Session rules and the audit of denied access.
+"""The project's middleware: request guards, security headers, session rules and the audit of denied access.
 
-:class:`AccountSecurityMiddleware` signs a user out after ``IDLE_TIMEOUT_MINUTES`` without a request
-and ``SESSION_COOKIE_AGE`` seconds after signing in, whatever they do; and while a user must change
-their password (set by an administrator, or expired) it lets through only the password page, sign-out
-and static files. :class:`DeniedAccessAuditMiddleware` writes every 403 and 404 answered to a
-signed-in user to the audit log.
+- :class:`RefuseNulMiddleware` refuses a NUL in the address or query string (400) and drops cookies
+  holding one, before anything reaches the database.
+- :class:`SecurityHeadersMiddleware` sends the Content-Security-Policy and Permissions-Policy, which
+  Django 5.2 does not send by itself. We keep this small class instead of adding django-csp: the
+  policy is one fixed header (no nonces, since no page has an inline script or style), and the
+  settings have the name and shape of Django 6.0's built-in ``SECURE_CSP`` /
+  ``SECURE_CSP_REPORT_ONLY``, so moving to Django 6.0 means replacing this class with
+  ``django.middleware.csp.ContentSecurityPolicyMiddleware`` and keeping the settings.
+- :class:`AccountSecurityMiddleware` signs a user out after ``IDLE_TIMEOUT_MINUTES`` without a request
+  and ``SESSION_COOKIE_AGE`` seconds after signing in, whatever they do; and while a user must change
+  their password (set by an administrator, or expired) it lets through only the password page,
+  sign-out and static files.
+- :class:`DeniedAccessAuditMiddleware` writes every 403 and 404 answered to a signed-in user to the
+  audit log.
 """
 
 from __future__ import annotations
@@ -14,6 +23,7 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core.exceptions import BadRequest
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -22,6 +32,67 @@ from django.utils.translation import gettext as _
 from parkparty import audit
 from parkparty.accounts import password_change_reason
 from parkparty.models import AuditKind, AuditOutcome
+
+NUL = "\x00"
+
+
+class RefuseNulMiddleware:
+    """NUL never belongs in an address, a query string or a cookie: refuse it before it reaches the database.
+
+    PostgreSQL refuses a NUL in any text it is given, so a ``%00`` in a
+    park code, a search or a filter would otherwise answer 500 wherever it
+    is used. An address or query string holding one answers 400; a cookie
+    holding one is ignored (a session cookie with a NUL is no session).
+    Form fields refuse NUL themselves, with a message on the field.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for name in [name for name, value in request.COOKIES.items() if NUL in name or NUL in value]:
+            del request.COOKIES[name]
+        if NUL in request.path_info or any(
+            NUL in key or any(NUL in value for value in values) for key, values in request.GET.lists()
+        ):
+            raise BadRequest(_("The address holds a character that is not allowed (NUL)."))
+        return self.get_response(request)
+
+
+def policy_header(directives: dict[str, list[str]]) -> str:
+    """``{"default-src": ["'self'"], "img-src": ["'self'", "data:"]}`` → ``default-src 'self'; img-src 'self' data:``"""
+    return "; ".join(" ".join([directive, *sources]) for directive, sources in directives.items())
+
+
+def permissions_header(features: dict[str, list[str]]) -> str:
+    """``{"camera": [], "geolocation": ["self"]}`` → ``camera=(), geolocation=(self)``."""
+    return ", ".join(f"{feature}=({' '.join(allowed)})" for feature, allowed in features.items())
+
+
+class SecurityHeadersMiddleware:
+    """Adds the Content-Security-Policy (and its report-only twin) and the Permissions-Policy to every response.
+
+    A response that already carries a header keeps it. With DEBUG on, Django's technical error pages
+    (which use inline styles) are left without a policy.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.DEBUG and response.status_code >= 400:
+            return response
+        headers = (
+            ("Content-Security-Policy", policy_header(getattr(settings, "SECURE_CSP", {}))),
+            ("Content-Security-Policy-Report-Only", policy_header(getattr(settings, "SECURE_CSP_REPORT_ONLY", {}))),
+            ("Permissions-Policy", permissions_header(getattr(settings, "PERMISSIONS_POLICY", {}))),
+        )
+        for name, value in headers:
+            if value and name not in response.headers:
+                response.headers[name] = value
+        return response
+
 
 SIGNED_IN_AT = "parkparty_signed_in_at"
 LAST_SEEN = "parkparty_last_seen"

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from parkparty.permissions import Role, scoped_queryset
+from parkparty.validators import validate_plain_text
 
 __all__ = ["AUDITED_USER_FIELDS", "ImportBatch", "ImportKind", "Role", "TrackedModel", "User"]
 
@@ -25,6 +26,9 @@ class User(AbstractUser):
     their organization. A user with no role sees nothing.
     """
 
+    # AbstractUser's name fields, with the check every name in the project has.
+    first_name = models.CharField(_("first name"), max_length=150, blank=True, validators=[validate_plain_text])
+    last_name = models.CharField(_("last name"), max_length=150, blank=True, validators=[validate_plain_text])
     role = models.CharField(_("role"), max_length=32, choices=Role.choices, blank=True)
     park = models.ForeignKey(
         "organizations.Park",
@@ -44,7 +48,7 @@ class User(AbstractUser):
         related_name="secretary_users",
         help_text=_("Required for organization secretaries: the organization they lead."),
     )
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_plain_text])
     must_change_password = models.BooleanField(
         _("must change password"),
         default=False,
@@ -180,8 +184,8 @@ class ImportBatch(models.Model):
         on_delete=models.SET_NULL,
         related_name="import_batches",
     )
-    file_name = models.CharField(_("file name"), max_length=255, blank=True)
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True, validators=[validate_plain_text])
+    sha256 = models.CharField(_("SHA-256"), max_length=64, validators=[validate_plain_text])
     created = models.PositiveIntegerField(_("created"), default=0)
     updated = models.PositiveIntegerField(_("updated"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)

@@ -116,8 +116,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "parkparty.security_headers.SecurityHeadersMiddleware",
+    "parkparty.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "parkparty.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -302,7 +303,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
-# Content-Security-Policy, sent by parkparty.security_headers.SecurityHeadersMiddleware (the setting has the
+# Content-Security-Policy, sent by parkparty.middleware.SecurityHeadersMiddleware (the setting has the
 # name and shape of Django 6.0's built-in one). Pages load only our own static files: no inline script
 # or style, no framing, forms post only to this site. `data:` images are Bootstrap's CSS icons.
 SECURE_CSP = {

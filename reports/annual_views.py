@@ -118,6 +118,7 @@ def editor(request, code: str, year: int, kind: str):
     report = annual.load_report(park, year, kind)
     editable = may_edit(request.user)
     errors = []
+    status = 200
     if request.method == "POST":
         if not editable:
             raise PermissionDenied
@@ -130,8 +131,10 @@ def editor(request, code: str, year: int, kind: str):
             annual.report_draft_save(report, texts, user=request.user, expected_version=version)
         except StaleEditError as error:
             errors.append(str(error))
+            status = 409
         except ValidationError as error:
             errors.append(format_validation_error(ReportDraft, error))
+            status = 400
         else:
             if request.POST.get("action") == "generate":
                 try:
@@ -187,7 +190,7 @@ def editor(request, code: str, year: int, kind: str):
             "errors": errors,
             "editable": editable,
         },
-        status=409 if errors else 200,
+        status=status,
     )
 
 
@@ -274,7 +277,7 @@ def templates(request):
     if request.method == "POST":
         if not editable:
             raise PermissionDenied
-        park = get_object_or_404(Park.objects.for_user(request.user), code=request.POST.get("park", ""))
+        park = _park(request, request.POST.get("park", ""))
         upload = request.FILES.get("file")
         if upload is None:
             errors.append(_("Choose the Word file (.docx) to upload."))

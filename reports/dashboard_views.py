@@ -25,7 +25,7 @@ from parkparty import audit
 from parkparty.masking import display_value
 from parkparty.models import AuditKind
 from parkparty.permissions import sees_everything
-from parkparty.views.generic import Column, Entity, ObjectListView, offered_add_url
+from parkparty.views.generic import Column, Entity, ObjectListView, offered_add_url, sort_order
 from parkparty.views.home import WAITING, todo_context
 from parkparty.views.personal import sortable_keys
 from reports.exports import XLSX_TYPE, escape_text
@@ -262,8 +262,7 @@ def figure_records(request, scope, year, key):
     view.request = request
     sort = request.GET.get("sort", "")
     sortable = sortable_keys(entity, request.user)
-    ordering = (sort, "pk") if sort.lstrip("-") in sortable else (*entity.ordering, "pk")
-    queryset = queryset.order_by(*ordering)
+    queryset = queryset.order_by(*sort_order(entity, sort, sortable))
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -11,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from parkparty.models import TrackedModel
 from parkparty.permissions import scoped_queryset
+from parkparty.validators import validate_free_text, validate_plain_text, year_validators
 
 from . import outline
 
@@ -25,8 +25,12 @@ class ExportRecord(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="exports"
     )
-    entity = models.CharField(_("records"), max_length=100)  # model label, e.g. organizations.enterprise
-    filters = models.TextField(_("filters"), blank=True)  # the list's query string: filters, search, sort
+    entity = models.CharField(
+        _("records"), max_length=100, validators=[validate_plain_text]
+    )  # model label, e.g. organizations.enterprise
+    filters = models.TextField(
+        _("filters"), blank=True, validators=[validate_free_text]
+    )  # the list's query string: filters, search, sort
     rows = models.PositiveIntegerField(_("rows"))
     created_at = models.DateTimeField(_("exported at"), default=timezone.now, db_index=True)
 
@@ -61,7 +65,9 @@ class ReportTemplate(TrackedModel):
     )
     kind = models.CharField(_("report kind"), max_length=20, choices=ReportKind.choices)
     file = models.FileField(_("template file"), upload_to="report_templates/%Y/", max_length=255)
-    original_name = models.CharField(_("original file name"), max_length=255, blank=True)
+    original_name = models.CharField(
+        _("original file name"), max_length=255, blank=True, validators=[validate_plain_text]
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uploaded by"),
@@ -127,7 +133,7 @@ class ReportDraft(TrackedModel):
     park = models.ForeignKey(
         "organizations.Park", verbose_name=_("park"), on_delete=models.PROTECT, related_name="report_drafts"
     )
-    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000)])
+    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators(2000))
     kind = models.CharField(_("report kind"), max_length=20, choices=ReportKind.choices)
     texts = models.JSONField(_("texts"), default=dict, blank=True)
 
@@ -159,6 +165,10 @@ class ReportDraft(TrackedModel):
                 raise ValidationError(
                     {"texts": _("Each section holds at most %(n)d characters.") % {"n": MAX_BLOCK_CHARS}}
                 )
+            try:
+                validate_free_text(text)  # what XML (so the DOCX) and PostgreSQL cannot hold, and bidi overrides
+            except ValidationError as error:
+                raise ValidationError({"texts": error.error_list}) from None
 
 
 MAX_BLOCK_CHARS = 10_000
@@ -174,7 +184,7 @@ class GeneratedReport(models.Model):
     kind = models.CharField(_("report kind"), max_length=20, choices=ReportKind.choices)
     file = models.FileField(_("file"), upload_to="reports/%Y/", max_length=255)
     size = models.PositiveIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, validators=[validate_plain_text])
     draft_version = models.PositiveIntegerField(_("draft version"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from organizations.models import Park
 from parkparty.permissions import ADD, CHANGE, require
 from parkparty.services import save_record
+from parkparty.validators import strip_invisible
 
 from .models import ReportKind, ReportTemplate
 from .rendering import MAX_TEMPLATE_BYTES, validate_template
@@ -59,7 +60,7 @@ def report_template_upload(
     errors = validate_template(data, kind, figure_keys)
     if errors:
         raise ValidationError(errors, code="template")
-    original_name = PurePath(str(getattr(uploaded_file, "name", "") or "")).name[:ORIGINAL_NAME_MAX]
+    original_name = strip_invisible(PurePath(str(getattr(uploaded_file, "name", "") or "")).name)[:ORIGINAL_NAME_MAX]
     template = ReportTemplate(park=park, kind=kind, original_name=original_name, uploaded_by=user, is_active=True)
     template.file = ContentFile(data, name=f"{park.code}-{kind}.docx")
     try:

@@ -29,6 +29,8 @@ class ImportWorkbookExportView(ListingMixin, EntityView):
             raise PermissionDenied(_("Your role may not export records with their full personal data."))
         entity = self.entity
         listing = self.listing(request)
+        if listing.invalid:
+            return self.refuse_listing(request)
         params = request.GET.copy()
         params.pop("page", None)
         params["format"] = "import"

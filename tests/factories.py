@@ -125,7 +125,7 @@ class AuditorFactory(UserFactory):
 
 class ParkStaffingFactory(factory.django.DjangoModelFactory):
     park = factory.SubFactory(ParkFactory)
-    year = factory.Sequence(lambda n: 2000 + n)
+    year = factory.Sequence(lambda n: 2000 + n % 101)  # every year a record may hold: 2000–2100
     posts_authorised = 10
     posts_actual = 6
 
@@ -161,7 +161,7 @@ class InstructorFactory(factory.django.DjangoModelFactory):
 
 class InstructorEvaluationFactory(factory.django.DjangoModelFactory):
     instructor = factory.SubFactory(InstructorFactory)
-    year = factory.Sequence(lambda n: 2000 + n // 4)
+    year = factory.Sequence(lambda n: 2000 + n // 4 % 101)
     quarter = factory.Sequence(lambda n: n % 4 + 1)
     score = Decimal("90.0")
 
@@ -353,7 +353,7 @@ class ApplicantFactory(factory.django.DjangoModelFactory):
 
 class DevelopmentQuotaFactory(factory.django.DjangoModelFactory):
     park = factory.SubFactory(ParkFactory)
-    year = factory.Sequence(lambda n: 2000 + n)
+    year = factory.Sequence(lambda n: 2000 + n % 101)  # every year a record may hold: 2000–2100
     quota = 3
 
     class Meta:

@@ -346,6 +346,14 @@ def test_a_failed_sign_in_is_logged_without_the_password(client, world):
         assert "Secret-guess-42" not in stored
 
 
+def test_a_sign_in_name_with_hidden_characters_is_kept_visible_and_cannot_forge_an_entry(client, world):
+    typed = "admin\n2026-01-01 登录成功 demo-admin\u202etxt.exe"
+    client.post(reverse("login"), {"username": typed, "password": "wrong-Guess-1"}, REMOTE_ADDR="198.51.100.8")
+    failure = events(AuditKind.LOGIN)[-1]
+    assert failure.username == "admin\\u000a2026-01-01 登录成功 demo-admin\\u202etxt.exe"
+    assert "\n" not in failure.username and "\u202e" not in failure.username
+
+
 def test_a_404_on_another_parks_record_is_logged(client, world):
     member = world.in_b[Member]
     response = signed_in(client, world.staff_a).get(reverse("members:member_detail", args=[member.pk]))

@@ -7,15 +7,20 @@ committed zh_Hans catalogue).
 
 import datetime
 import re
+import unicodedata
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import translation
 from stdnum.cn import ric, uscc
 
 from members.models import CommendationKind, MemberCategory
 from organizations.models import CoverageMode, FormationMode, OrganizationStatus, RequestStatus
 from parkparty.models import Role
+from parkparty.validators import PLAIN_TEXT_REFUSED, clean_search_text, validate_free_text, validate_plain_text
+from reports.models import ReportDraft
 
 from . import factories as f
 
@@ -308,3 +313,154 @@ def test_generated_identifiers_are_valid_and_distinct():
     numbers = [f.make_resident_id(n) for n in range(0, 5000, 7)]
     assert len(set(numbers)) == len(numbers)
     assert all(ric.is_valid(number) for number in numbers)
+
+
+# Hidden characters in names, codes and free text -------------------------------
+
+#: Characters a name must never hold: bidi overrides, isolates and marks, zero-width characters, controls…
+HIDDEN = {
+    "right-to-left override": "\u202e",
+    "left-to-right embedding": "\u202a",
+    "first strong isolate": "\u2068",
+    "pop directional isolate": "\u2069",
+    "right-to-left mark": "\u200f",
+    "arabic letter mark": "\u061c",
+    "zero-width space": "\u200b",
+    "zero-width joiner": "\u200d",
+    "byte order mark": "\ufeff",
+    "soft hyphen": "\u00ad",
+    "tag character": "\U000e0041",
+    "hangul filler": "\u3164",
+    "NUL": "\x00",
+    "escape": "\x1b",
+    "DEL": "\x7f",
+    "C1 control": "\x85",
+    "line feed": "\n",
+    "tab": "\t",
+    "line separator": "\u2028",
+    "lone surrogate": "\ud800",
+    "non-character": "\uffff",
+}
+
+
+def text_fields():
+    """(model, field) for every text column of the project's own models (history tables copy them)."""
+    for model in apps.get_models():
+        if model._meta.app_label not in PROJECT_APPS or model.__name__.startswith("Historical"):
+            continue
+        for field in model._meta.get_fields():
+            if isinstance(field, models.CharField | models.TextField) and not field.choices:
+                yield model, field
+
+
+PROJECT_APPS = {"parkparty", "organizations", "members", "reports"}
+
+
+#: Django's own user fields that need no check of ours: a password hash, and fields whose validators allow less.
+CHECKED_BY_DJANGO = {"parkparty.User.password", "parkparty.User.username", "parkparty.User.email"}
+#: Written only by ``parkparty.audit.record``, which keeps what was sent and escapes hidden characters
+#: (``parkparty.audit.visible``): the audit log records an attacker's input, it does not refuse it.
+AUDIT_FIELDS = {f"parkparty.AuditEvent.{name}" for name in ("username", "object_type", "object_id", "object_repr")}
+
+
+def test_every_name_code_and_text_field_carries_the_hidden_character_check():
+    missing = []
+    for model, field in text_fields():
+        wanted = validate_free_text if isinstance(field, models.TextField) else validate_plain_text
+        label = f"{model._meta.label}.{field.name}"
+        if wanted not in field.validators and label not in CHECKED_BY_DJANGO | AUDIT_FIELDS:
+            missing.append(f"{model._meta.label}.{field.name}")
+    assert not missing, f"text fields without {validate_plain_text.__name__}/{validate_free_text.__name__}: {missing}"
+    assert len(list(text_fields())) > 40
+
+
+@pytest.mark.parametrize("character", HIDDEN.values(), ids=HIDDEN.keys())
+def test_name_holding_a_hidden_character_is_refused_in_chinese(character):
+    member = f.MemberFactory.build(organization=f.PartyOrganizationFactory(), name=f"张{character}三")
+    error = clean_errors(member)
+    assert_field_error(error, "name", "invisible_character")
+
+
+@pytest.mark.parametrize(
+    ("model_factory", "field"),
+    [
+        (lambda value: f.EnterpriseFactory.build(park=f.ParkFactory(), uscc=value), "uscc"),
+        (lambda value: f.ParkFactory.build(code=value), "code"),
+        (lambda value: f.MemberFactory.build(organization=f.PartyOrganizationFactory(), id_number=value), "id_number"),
+    ],
+    ids=["credit code", "park code", "ID number"],
+)
+def test_codes_and_numbers_holding_a_bidi_override_are_refused(model_factory, field):
+    good = {"uscc": f.make_uscc(3), "code": "PARK1", "id_number": f.make_resident_id(3)}[field]
+    record = model_factory(good[:4] + "\u202e" + good[4:])
+    assert_field_error(clean_errors(record), field, "invisible_character")
+
+
+def test_user_names_and_addresses_refuse_hidden_characters():
+    user = f.UserFactory.build(username="zhang\u202esan", email="a\u200b@example.com", last_name="张\u2066")
+    error = clean_errors(user)
+    assert {"username", "email", "last_name"} <= set(error.error_dict)
+
+
+def test_refused_character_is_named_by_its_code_point_and_position():
+    member = f.MemberFactory.build(organization=f.PartyOrganizationFactory(), name="张三\u202e")
+    with translation.override("zh-hans"):
+        message = clean_errors(member).message_dict["name"][0]
+    assert "U+202E" in message and "3" in message
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["阿卜杜·热合曼", "𠀀𪚥", "李😀", "王\ue000明", "O'Brien & <Partners>", "{{ name }}", "张 三"],
+    ids=["middle dot", "astral CJK", "emoji", "private use (rare character)", "markup", "template", "space"],
+)
+def test_names_keep_every_visible_character(name):
+    member = f.MemberFactory.build(organization=f.PartyOrganizationFactory(), name=name)
+    member.full_clean()
+
+
+def test_every_control_format_surrogate_and_noncharacter_code_point_is_refused_in_names():
+    refused_categories = {"Cc", "Cf", "Cs"}
+    for code in range(0x110000):
+        character = chr(code)
+        hidden = unicodedata.category(character) in refused_categories or (code & 0xFFFE) == 0xFFFE
+        if hidden:
+            assert PLAIN_TEXT_REFUSED.search(character), f"U+{code:04X} is not refused"
+
+
+def test_free_text_keeps_line_breaks_tabs_and_joiners():
+    request = f.ServiceRequestFactory.build(
+        enterprise=f.EnterpriseFactory(), description="第一行\r\n第二行\t缩进\n👨\u200d👩\u200d👧 \u200b"
+    )
+    request.full_clean()
+
+
+@pytest.mark.parametrize(
+    "character", ["\x00", "\x07", "\x1b", "\x7f", "\u202e", "\u2066", "\u200e", "\ud800", "\ufffe"]
+)
+def test_free_text_refuses_other_controls_and_bidi_characters(character):
+    request = f.ServiceRequestFactory.build(enterprise=f.EnterpriseFactory(), description=f"说明{character}")
+    assert_field_error(clean_errors(request), "description", "control_character")
+
+
+def test_report_section_with_a_control_character_is_refused_on_texts():
+    draft = ReportDraft(park=f.ParkFactory(), year=2023, kind="duty", texts={"intro": "正文\x0b"})
+    assert_field_error(clean_errors(draft), "texts", "control_character")
+
+
+def test_search_text_is_cleaned_and_shortened():
+    assert clean_search_text(" 张\x00三\u202e ") == "张三"
+    assert len(clean_search_text("甲" * 100_000)) == 100
+
+
+# Years -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("year", [1948, 2101, 32767])
+def test_year_outside_1949_to_2100_is_refused_on_year(year):
+    quota = f.DevelopmentQuotaFactory.build(park=f.ParkFactory(), year=year)
+    assert_field_error(clean_errors(quota), "year")
+
+
+def test_year_2100_is_accepted():
+    f.DevelopmentQuotaFactory.build(park=f.ParkFactory(), year=2100).full_clean()

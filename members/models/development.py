@@ -3,7 +3,6 @@
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -11,7 +10,13 @@ from stdnum.cn import ric
 
 from parkparty.models import TrackedModel
 from parkparty.permissions import scoped_queryset
-from parkparty.validators import normalize_resident_id, validate_resident_id
+from parkparty.validators import (
+    normalize_resident_id,
+    validate_free_text,
+    validate_plain_text,
+    validate_resident_id,
+    year_validators,
+)
 
 from .members import Gender, Member, add_years
 
@@ -63,10 +68,12 @@ class Applicant(TrackedModel):
     is linked to their :class:`Member` record.
     """
 
-    name = models.CharField(_("full name"), max_length=50)
-    id_number = models.CharField(_("resident ID number"), max_length=18, unique=True, validators=[validate_resident_id])
+    name = models.CharField(_("full name"), max_length=50, validators=[validate_plain_text])
+    id_number = models.CharField(
+        _("resident ID number"), max_length=18, unique=True, validators=[validate_plain_text, validate_resident_id]
+    )
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
-    phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    phone = models.CharField(_("mobile phone"), max_length=20, blank=True, validators=[validate_plain_text])
     organization = models.ForeignKey(
         "organizations.PartyOrganization",
         verbose_name=_("Party organization"),
@@ -93,7 +100,9 @@ class Applicant(TrackedModel):
     admitted_on = models.DateField(_("admitted as probationary member on"), null=True, blank=True)
     full_on = models.DateField(_("full membership on"), null=True, blank=True)
     withdrawn_on = models.DateField(_("left the pipeline on"), null=True, blank=True)
-    withdrawn_reason = models.CharField(_("reason for leaving"), max_length=200, blank=True)
+    withdrawn_reason = models.CharField(
+        _("reason for leaving"), max_length=200, blank=True, validators=[validate_plain_text]
+    )
     member = models.OneToOneField(
         Member,
         verbose_name=_("member record"),
@@ -102,7 +111,7 @@ class Applicant(TrackedModel):
         on_delete=models.PROTECT,
         related_name="application",
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, validators=[validate_free_text])
 
     objects = ApplicantQuerySet.as_manager()
     history = HistoricalRecords()
@@ -211,7 +220,7 @@ class DevelopmentQuota(TrackedModel):
     park = models.ForeignKey(
         "organizations.Park", verbose_name=_("park"), on_delete=models.PROTECT, related_name="development_quotas"
     )
-    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1949)])
+    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators(1949))
     quota = models.PositiveSmallIntegerField(_("members to admit"))
 
     objects = scoped_queryset("park", None).as_manager()

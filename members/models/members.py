@@ -12,7 +12,7 @@ from stdnum.cn import ric
 
 from parkparty.models import TrackedModel
 from parkparty.permissions import scoped_queryset
-from parkparty.validators import normalize_resident_id, validate_resident_id
+from parkparty.validators import normalize_resident_id, validate_free_text, validate_plain_text, validate_resident_id
 
 
 class Gender(models.TextChoices):
@@ -100,12 +100,14 @@ class Member(TrackedModel):
     also kept as a :class:`MembershipEvent`.
     """
 
-    name = models.CharField(_("full name"), max_length=50)
-    id_number = models.CharField(_("resident ID number"), max_length=18, unique=True, validators=[validate_resident_id])
+    name = models.CharField(_("full name"), max_length=50, validators=[validate_plain_text])
+    id_number = models.CharField(
+        _("resident ID number"), max_length=18, unique=True, validators=[validate_plain_text, validate_resident_id]
+    )
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
-    ethnicity = models.CharField(_("ethnicity"), max_length=20, default="汉族")
+    ethnicity = models.CharField(_("ethnicity"), max_length=20, default="汉族", validators=[validate_plain_text])
     education = models.CharField(_("education"), max_length=30, choices=Education.choices, blank=True)
-    phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    phone = models.CharField(_("mobile phone"), max_length=20, blank=True, validators=[validate_plain_text])
     organization = models.ForeignKey(
         "organizations.PartyOrganization",
         verbose_name=_("Party organization"),
@@ -137,8 +139,8 @@ class Member(TrackedModel):
     is_frontline = models.BooleanField(_("frontline worker"), default=False)
     ended_on = models.DateField(_("membership ended on"), null=True, blank=True)
     end_reason = models.CharField(_("reason membership ended"), max_length=30, choices=EndReason.choices, blank=True)
-    end_note = models.CharField(_("note on ending"), max_length=200, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    end_note = models.CharField(_("note on ending"), max_length=200, blank=True, validators=[validate_plain_text])
+    notes = models.TextField(_("notes"), blank=True, validators=[validate_free_text])
 
     objects = MemberQuerySet.as_manager()
     history = HistoricalRecords()
@@ -234,9 +236,13 @@ class MembershipEvent(TrackedModel):
     )
     whole_organization = models.BooleanField(_("whole-organization transfer"), default=False)
     counterpart = models.CharField(
-        _("from / to"), max_length=150, blank=True, help_text=_("The organization transferred from or to.")
+        _("from / to"),
+        max_length=150,
+        blank=True,
+        help_text=_("The organization transferred from or to."),
+        validators=[validate_plain_text],
     )
-    note = models.CharField(_("note"), max_length=200, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True, validators=[validate_plain_text])
 
     objects = scoped_queryset("organization__park", "organization").as_manager()
     history = HistoricalRecords()
@@ -270,7 +276,7 @@ class PioneerPost(TrackedModel):
         Member, verbose_name=_("Party member"), on_delete=models.PROTECT, related_name="pioneer_posts"
     )
     kind = models.CharField(_("kind"), max_length=20, choices=PostKind.choices, default=PostKind.PIONEER)
-    title = models.CharField(_("post"), max_length=150)
+    title = models.CharField(_("post"), max_length=150, validators=[validate_plain_text])
     started_on = models.DateField(_("from"))
     ended_on = models.DateField(_("until"), null=True, blank=True)
 

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from parkparty.models import TrackedModel
 from parkparty.permissions import scoped_queryset
+from parkparty.validators import validate_plain_text, year_validators
 
 from .members import Member
 
@@ -77,7 +78,7 @@ class Commendation(TrackedModel):
     """A yearly commendation of a member, a secretary or an organization."""
 
     kind = models.CharField(_("kind"), max_length=30, choices=CommendationKind.choices)
-    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1949)])
+    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators(1949))
     organization = models.ForeignKey(
         "organizations.PartyOrganization",
         verbose_name=_("Party organization"),
@@ -92,7 +93,7 @@ class Commendation(TrackedModel):
         on_delete=models.PROTECT,
         related_name="commendations",
     )
-    conferred_by = models.CharField(_("conferred by"), max_length=100, blank=True)
+    conferred_by = models.CharField(_("conferred by"), max_length=100, blank=True, validators=[validate_plain_text])
     awarded_on = models.DateField(_("awarded on"), null=True, blank=True)
     bonus = models.DecimalField(
         _("bonus (yuan)"), max_digits=10, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]

@@ -23,6 +23,7 @@ from members.models import (
 )
 from members.services import applicant_admit, applicant_withdraw
 from organizations.models import Park, PartyOrganization
+from parkparty.filters import WorkbenchFilterSet, YearFilter
 from parkparty.forms import WorkbenchModelForm
 from parkparty.views.generic import Action, Column, Entity, Panel, panel
 
@@ -101,7 +102,7 @@ class ApplicantForm(WorkbenchModelForm):
         self.fields["full_on"].help_text = _("Set when the member's full membership is confirmed.")
 
 
-class ApplicantFilter(django_filters.FilterSet):
+class ApplicantFilter(WorkbenchFilterSet):
     DUE_ANY, DUE_ACTIVISTS, DUE_PROBATIONARY = "any", "activists", "probationary"
 
     stage = django_filters.ChoiceFilter(label=_("stage"), choices=Stage.choices, method="filter_stage")
@@ -111,7 +112,7 @@ class ApplicantFilter(django_filters.FilterSet):
     park = django_filters.ModelChoiceFilter(
         label=_("park"), field_name="organization__park", queryset=Park.objects.all()
     )
-    year = django_filters.NumberFilter(label=_("year applied"), field_name="applied_on", lookup_expr="year")
+    year = YearFilter(label=_("year applied"), field_name="applied_on", lookup_expr="year")
     next_stage_due = django_filters.ChoiceFilter(
         label=_("next stage due"),
         choices=[
@@ -286,9 +287,9 @@ class DevelopmentQuotaForm(WorkbenchModelForm):
         fields = ["park", "year", "quota"]
 
 
-class DevelopmentQuotaFilter(django_filters.FilterSet):
+class DevelopmentQuotaFilter(WorkbenchFilterSet):
     park = django_filters.ModelChoiceFilter(label=_("park"), queryset=Park.objects.all())
-    year = django_filters.NumberFilter(label=_("year"))
+    year = YearFilter(label=_("year"))
 
     class Meta:
         model = DevelopmentQuota

@@ -34,6 +34,7 @@ from members.models import (
 )
 from members.services import member_confirm_full, member_create, member_end
 from organizations.models import Activity, Park, PartyOrganization
+from parkparty.filters import WorkbenchFilterSet
 from parkparty.forms import ActionForm, WorkbenchModelForm
 from parkparty.forms import past_date_field as date_field
 from parkparty.permissions import REVEAL, may
@@ -207,7 +208,7 @@ class MemberForm(WorkbenchModelForm):
         return data
 
 
-class MemberFilter(django_filters.FilterSet):
+class MemberFilter(WorkbenchFilterSet):
     CURRENT, ENDED, ALL = "current", "ended", "all"
 
     membership = django_filters.ChoiceFilter(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Commendation, CommendationKind, DuesPayment, PioneerPost, PostKind
 from organizations.models import PartyOrganization
+from parkparty.filters import WorkbenchFilterSet, YearFilter
 from parkparty.forms import WorkbenchModelForm
 from parkparty.views.generic import Column, Entity
 
@@ -36,8 +37,8 @@ class CommendationForm(WorkbenchModelForm):
         self.fields["member"].help_text = _("Only for an outstanding member or an excellent secretary.")
 
 
-class CommendationFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(label=_("year"))
+class CommendationFilter(WorkbenchFilterSet):
+    year = YearFilter(label=_("year"))
     kind = django_filters.ChoiceFilter(label=_("kind"), choices=CommendationKind.choices)
     organization = django_filters.ModelChoiceFilter(
         label=_("Party organization"), queryset=PartyOrganization.objects.all()
@@ -83,12 +84,12 @@ class PioneerPostForm(WorkbenchModelForm):
         member_choices(self)
 
 
-class PioneerPostFilter(django_filters.FilterSet):
+class PioneerPostFilter(WorkbenchFilterSet):
     kind = django_filters.ChoiceFilter(label=_("kind"), choices=PostKind.choices)
     organization = django_filters.ModelChoiceFilter(
         label=_("Party organization"), field_name="member__organization", queryset=PartyOrganization.objects.all()
     )
-    year = django_filters.NumberFilter(label=_("held in year"), method="filter_year")
+    year = YearFilter(label=_("held in year"), method="filter_year")
 
     class Meta:
         model = PioneerPost
@@ -146,8 +147,8 @@ class DuesPaymentForm(WorkbenchModelForm):
         return month.replace(day=1) if month else month
 
 
-class DuesPaymentFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(label=_("year"), field_name="month", lookup_expr="year")
+class DuesPaymentFilter(WorkbenchFilterSet):
+    year = YearFilter(label=_("year"), field_name="month", lookup_expr="year")
     month = django_filters.ChoiceFilter(
         label=_("month"), field_name="month", lookup_expr="month", choices=[(m, str(m)) for m in range(1, 13)]
     )

@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from parkparty.models import TrackedModel
 from parkparty.permissions import scoped_queryset
+from parkparty.validators import validate_free_text, validate_plain_text
 
 from .parks import Park
 from .party import PartyOrganization, ServiceCenter
@@ -74,7 +75,7 @@ class Activity(TrackedModel):
         related_name="activities",
     )
     kind = models.CharField(_("kind"), max_length=30, choices=ActivityKind.choices)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[validate_plain_text])
     held_on = models.DateField(_("held on"))
     place = models.ForeignKey(
         ServiceCenter,
@@ -84,9 +85,13 @@ class Activity(TrackedModel):
         on_delete=models.SET_NULL,
         related_name="activities",
     )
-    location = models.CharField(_("location"), max_length=200, blank=True)
+    location = models.CharField(_("location"), max_length=200, blank=True, validators=[validate_plain_text])
     organizer = models.CharField(
-        _("organizer"), max_length=100, blank=True, help_text=_("Who ran it, if not the organization itself.")
+        _("organizer"),
+        max_length=100,
+        blank=True,
+        help_text=_("Who ran it, if not the organization itself."),
+        validators=[validate_plain_text],
     )
     audience = models.CharField(_("audience"), max_length=20, choices=Audience.choices, blank=True)
     partner_department = models.CharField(
@@ -98,7 +103,7 @@ class Activity(TrackedModel):
     attendees = models.ManyToManyField(
         "members.Member", verbose_name=_("attendees"), blank=True, related_name="activities"
     )
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(_("summary"), blank=True, validators=[validate_free_text])
 
     objects = scoped_queryset("park", "organization").as_manager()
     history = HistoricalRecords(m2m_fields=[attendees])
@@ -162,7 +167,7 @@ class ActivityAttachment(TrackedModel):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=AttachmentKind.choices, default=AttachmentKind.PHOTO)
     file = models.FileField(_("file"), upload_to="activities/%Y/%m/")
-    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    caption = models.CharField(_("caption"), max_length=200, blank=True, validators=[validate_plain_text])
 
     objects = scoped_queryset("activity__park", "activity__organization").as_manager()
     history = HistoricalRecords()

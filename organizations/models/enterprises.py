@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from parkparty.models import TrackedModel
 from parkparty.permissions import scoped_queryset
-from parkparty.validators import normalize_uscc, validate_uscc
+from parkparty.validators import normalize_uscc, validate_free_text, validate_plain_text, validate_uscc
 
 from .parks import Park
 from .party import FormationMode, Instructor, PartyOrganization
@@ -68,16 +68,16 @@ class Enterprise(TrackedModel):
         _("unified social credit code"),
         max_length=18,
         unique=True,
-        validators=[validate_uscc],
+        validators=[validate_plain_text, validate_uscc],
         help_text=_("18 characters, e.g. 91360426MA35XXXXXX."),
     )
-    name = models.CharField(_("enterprise name"), max_length=200)
+    name = models.CharField(_("enterprise name"), max_length=200, validators=[validate_plain_text])
     park = models.ForeignKey(Park, verbose_name=_("park"), on_delete=models.PROTECT, related_name="enterprises")
     # Operation
     status = models.CharField(
         _("operating status"), max_length=20, choices=EnterpriseStatus.choices, default=EnterpriseStatus.OPERATING
     )
-    industry = models.CharField(_("industry"), max_length=100, blank=True)
+    industry = models.CharField(_("industry"), max_length=100, blank=True, validators=[validate_plain_text])
     ownership = models.CharField(_("ownership"), max_length=20, choices=Ownership.choices, default=Ownership.PRIVATE)
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
     deregistered_on = models.DateField(_("deregistered on"), null=True, blank=True)
@@ -89,7 +89,7 @@ class Enterprise(TrackedModel):
         blank=True,
         validators=[MinValueValidator(0)],
     )
-    address = models.CharField(_("address"), max_length=200, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True, validators=[validate_plain_text])
     # Workforce
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
     # Members
@@ -97,10 +97,12 @@ class Enterprise(TrackedModel):
         _("members (surveyed)"), null=True, blank=True, help_text=_("Party members working here, as surveyed.")
     )
     # Investor
-    investor_name = models.CharField(_("investor (person in charge)"), max_length=50, blank=True)
+    investor_name = models.CharField(
+        _("investor (person in charge)"), max_length=50, blank=True, validators=[validate_plain_text]
+    )
     investor_is_member = models.BooleanField(_("investor is a Party member"), default=False)
     investor_is_secretary = models.BooleanField(_("investor is the organization's secretary"), default=False)
-    investor_phone = models.CharField(_("investor phone"), max_length=20, blank=True)
+    investor_phone = models.CharField(_("investor phone"), max_length=20, blank=True, validators=[validate_plain_text])
     # Coverage
     organization = models.ForeignKey(
         PartyOrganization,
@@ -125,7 +127,7 @@ class Enterprise(TrackedModel):
         related_name="enterprises",
     )
     surveyed_on = models.DateField(_("last surveyed on"), null=True, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, validators=[validate_free_text])
 
     objects = scoped_queryset("park", "organization").as_manager()
     history = HistoricalRecords()
@@ -196,7 +198,7 @@ class EnterpriseSurvey(TrackedModel):
     members = models.PositiveIntegerField(_("members"), null=True, blank=True)
     investor_is_member = models.BooleanField(_("investor is a Party member"), default=False)
     coverage_mode = models.CharField(_("coverage mode"), max_length=20, choices=CoverageMode.choices)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, validators=[validate_free_text])
 
     objects = scoped_queryset("enterprise__park", "enterprise__organization").as_manager()
     history = HistoricalRecords()

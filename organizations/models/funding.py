@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from parkparty.models import TrackedModel
 from parkparty.permissions import scoped_queryset
+from parkparty.validators import validate_plain_text
 
 from .party import PartyOrganization
 
@@ -48,7 +49,7 @@ class Funding(TrackedModel):
         on_delete=models.PROTECT,
         related_name="funding_received",
     )
-    note = models.CharField(_("note"), max_length=200, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True, validators=[validate_plain_text])
 
     objects = scoped_queryset("organization__park", "organization").as_manager()
     history = HistoricalRecords()

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from parkparty.models import TrackedModel
 from parkparty.permissions import ScopedQuerySet, scoped_queryset
+from parkparty.validators import validate_free_text, validate_plain_text
 
 from .parks import Park
 from .party import PartyOrganization
@@ -27,9 +28,11 @@ class NoticeQuerySet(ScopedQuerySet):
 class Notice(TrackedModel):
     """A notice issued by the county (no issuing park) or by a park, with a receipt deadline."""
 
-    title = models.CharField(_("title"), max_length=200)
-    reference_number = models.CharField(_("reference number"), max_length=100, blank=True)
-    body = models.TextField(_("body"), blank=True)
+    title = models.CharField(_("title"), max_length=200, validators=[validate_plain_text])
+    reference_number = models.CharField(
+        _("reference number"), max_length=100, blank=True, validators=[validate_plain_text]
+    )
+    body = models.TextField(_("body"), blank=True, validators=[validate_free_text])
     issuer_park = models.ForeignKey(
         Park,
         verbose_name=_("issuing park"),

@@ -1,7 +1,7 @@
 """Parks (一区五园) and their yearly staffing."""
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -9,8 +9,9 @@ from simple_history.models import HistoricalRecords
 
 from parkparty.models import TrackedModel
 from parkparty.permissions import VIEW, ScopedQuerySet, scoped_queryset
+from parkparty.validators import validate_plain_text, year_validators
 
-YEAR_VALIDATORS = [MinValueValidator(1949)]
+YEAR_VALIDATORS = year_validators(1949)
 
 
 class ParkQuerySet(ScopedQuerySet):
@@ -37,10 +38,13 @@ class Park(TrackedModel):
         _("code"),
         max_length=32,
         unique=True,
-        validators=[RegexValidator(r"^[A-Za-z0-9_-]+$", _("Use letters, digits, '-' and '_' only."))],
+        validators=[
+            validate_plain_text,
+            RegexValidator(r"^[A-Za-z0-9_-]+$", _("Use letters, digits, '-' and '_' only.")),
+        ],
         help_text=_("Short code used on the command line and in imports, e.g. DEMO."),
     )
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True, validators=[validate_plain_text])
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent park"),
@@ -49,7 +53,7 @@ class Park(TrackedModel):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    address = models.CharField(_("address"), max_length=200, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True, validators=[validate_plain_text])
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
 
     objects = ParkQuerySet.as_manager()
@@ -96,7 +100,7 @@ class ParkStaffing(TrackedModel):
     year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
     posts_authorised = models.PositiveSmallIntegerField(_("authorised posts"))
     posts_actual = models.PositiveSmallIntegerField(_("actual staff"))
-    note = models.CharField(_("note"), max_length=200, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True, validators=[validate_plain_text])
 
     objects = scoped_queryset("park", None).as_manager()
     history = HistoricalRecords()

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from parkparty.models import TrackedModel
 from parkparty.permissions import ScopedQuerySet, scoped_queryset
+from parkparty.validators import validate_free_text, validate_plain_text
 
 from .parks import YEAR_VALIDATORS, Park
 
@@ -77,7 +78,7 @@ class PartyOrganization(TrackedModel):
     at it. Dates rather than the status decide what existed on a past date.
     """
 
-    name = models.CharField(_("name"), max_length=150)
+    name = models.CharField(_("name"), max_length=150, validators=[validate_plain_text])
     kind = models.CharField(_("kind"), max_length=20, choices=OrganizationKind.choices)
     status = models.CharField(
         _("status"), max_length=20, choices=OrganizationStatus.choices, default=OrganizationStatus.ACTIVE
@@ -95,7 +96,9 @@ class PartyOrganization(TrackedModel):
     forming_since = models.DateField(_("forming since"), null=True, blank=True)
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
     dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
-    dissolution_reason = models.CharField(_("reason for dissolution"), max_length=200, blank=True)
+    dissolution_reason = models.CharField(
+        _("reason for dissolution"), max_length=200, blank=True, validators=[validate_plain_text]
+    )
     secretary = models.ForeignKey(
         "members.Member",
         verbose_name=_("secretary"),
@@ -118,8 +121,8 @@ class PartyOrganization(TrackedModel):
         _("demonstration level"), max_length=20, choices=DemonstrationLevel.choices, blank=True
     )
     last_election_on = models.DateField(_("last term election"), null=True, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True, validators=[validate_plain_text])
+    notes = models.TextField(_("notes"), blank=True, validators=[validate_free_text])
 
     objects = PartyOrganizationQuerySet.as_manager()
     history = HistoricalRecords()
@@ -202,7 +205,7 @@ class ServiceCenterKind(models.TextChoices):
 class ServiceCenter(TrackedModel):
     """A Party-and-masses service centre (党群服务中心): a place or an online platform."""
 
-    name = models.CharField(_("name"), max_length=150)
+    name = models.CharField(_("name"), max_length=150, validators=[validate_plain_text])
     kind = models.CharField(_("kind"), max_length=20, choices=ServiceCenterKind.choices)
     park = models.ForeignKey(Park, verbose_name=_("park"), on_delete=models.PROTECT, related_name="service_centers")
     organization = models.ForeignKey(
@@ -214,11 +217,11 @@ class ServiceCenter(TrackedModel):
         related_name="service_centers",
         help_text=_("Leave empty for a centre run by the park."),
     )
-    address = models.CharField(_("address or platform"), max_length=200, blank=True)
+    address = models.CharField(_("address or platform"), max_length=200, blank=True, validators=[validate_plain_text])
     area_sqm = models.PositiveIntegerField(_("floor area (m²)"), null=True, blank=True)
     opened_on = models.DateField(_("opened on"))
     closed_on = models.DateField(_("stopped operating on"), null=True, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, validators=[validate_free_text])
 
     objects = scoped_queryset("park", "organization").as_manager()
     history = HistoricalRecords()
@@ -256,14 +259,14 @@ class InstructorQuerySet(ScopedQuerySet):
 class Instructor(TrackedModel):
     """A Party-building instructor (党建指导员) posted to enterprises of a park."""
 
-    name = models.CharField(_("full name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50, validators=[validate_plain_text])
     park = models.ForeignKey(Park, verbose_name=_("park"), on_delete=models.PROTECT, related_name="instructors")
-    unit = models.CharField(_("work unit"), max_length=150, blank=True)
-    position = models.CharField(_("position"), max_length=100, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    unit = models.CharField(_("work unit"), max_length=150, blank=True, validators=[validate_plain_text])
+    position = models.CharField(_("position"), max_length=100, blank=True, validators=[validate_plain_text])
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_plain_text])
     appointed_on = models.DateField(_("appointed on"), null=True, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, validators=[validate_free_text])
 
     objects = InstructorQuerySet.as_manager()
     history = HistoricalRecords()
@@ -303,7 +306,7 @@ class InstructorEvaluation(TrackedModel):
     score = models.DecimalField(
         _("score"), max_digits=5, decimal_places=1, validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), blank=True, validators=[validate_free_text])
 
     objects = InstructorEvaluationQuerySet.as_manager()
     history = HistoricalRecords()

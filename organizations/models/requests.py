@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from parkparty.models import TrackedModel
 from parkparty.permissions import scoped_queryset
+from parkparty.validators import validate_free_text, validate_plain_text
 
 from .enterprises import Enterprise
 from .parks import Park
@@ -84,15 +85,15 @@ class ServiceRequest(TrackedModel):
     channel = models.CharField(
         _("channel"), max_length=20, choices=RequestChannel.choices, default=RequestChannel.VISIT
     )
-    title = models.CharField(_("subject"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    title = models.CharField(_("subject"), max_length=200, validators=[validate_plain_text])
+    description = models.TextField(_("description"), blank=True, validators=[validate_free_text])
     received_on = models.DateField(_("received on"))
-    handler = models.CharField(_("handler"), max_length=50, blank=True)
-    handler_unit = models.CharField(_("handling unit"), max_length=100, blank=True)
+    handler = models.CharField(_("handler"), max_length=50, blank=True, validators=[validate_plain_text])
+    handler_unit = models.CharField(_("handling unit"), max_length=100, blank=True, validators=[validate_plain_text])
     due_on = models.DateField(_("due on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.RECEIVED)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
-    outcome = models.TextField(_("outcome"), blank=True)
+    outcome = models.TextField(_("outcome"), blank=True, validators=[validate_free_text])
     quantity = models.PositiveIntegerField(
         _("quantity provided"), null=True, blank=True, help_text=_("E.g. number of talent flats provided.")
     )

@@ -38,6 +38,7 @@ from organizations.models import (
     Park,
     PartyOrganization,
 )
+from parkparty.filters import WorkbenchFilterSet, parse_id
 from parkparty.forms import WorkbenchModelForm
 from parkparty.masking import EMPTY
 from parkparty.permissions import CHANGE, is_organization_user
@@ -204,11 +205,7 @@ class ActivityForm(WorkbenchModelForm):
             raw = self.data.get(self.add_prefix("organization"))
         else:
             raw = self.initial.get("organization", self.instance.organization_id)
-        raw = getattr(raw, "pk", raw)
-        try:
-            return int(raw) if raw not in (None, "") else None
-        except (TypeError, ValueError):
-            return None
+        return parse_id(getattr(raw, "pk", raw))
 
     def attendee_queryset(self):
         """Current members of the chosen organization (and whoever already attended, if they have left since)."""
@@ -256,7 +253,7 @@ class PhotoUploadForm(forms.Form):
 # --- list filters --------------------------------------------------------------
 
 
-class ActivityFilterSet(django_filters.FilterSet):
+class ActivityFilterSet(WorkbenchFilterSet):
     kind = django_filters.ChoiceFilter(label=gettext_lazy("kind"), choices=ActivityKind.choices)
     park = django_filters.ModelChoiceFilter(label=gettext_lazy("park"), queryset=Park.objects.all())
     organization = django_filters.ModelChoiceFilter(
@@ -429,15 +426,12 @@ class AttendeeChoicesView(EntityView):
 
     def get(self, request):
         activity = None
-        if request.GET.get("activity", "").isdigit():
-            activity = get_object_or_404(Activity.objects.for_user(request.user), pk=request.GET["activity"])
-        organization = request.GET.get("organization", "")
-        form = ActivityForm(
-            instance=activity,
-            user=request.user,
-            initial={"organization": organization if organization.isdigit() else None},
-        )
-        if activity is not None and str(activity.organization_id) == organization:
+        activity_id = parse_id(request.GET.get("activity"))
+        if activity_id is not None:
+            activity = get_object_or_404(Activity.objects.for_user(request.user), pk=activity_id)
+        organization = parse_id(request.GET.get("organization"))
+        form = ActivityForm(instance=activity, user=request.user, initial={"organization": organization})
+        if activity is not None and organization is not None and activity.organization_id == organization:
             form.initial["attendees"] = [member.pk for member in activity.attendees.all()]
         else:
             form.initial["attendees"] = []

@@ -25,6 +25,7 @@ from organizations.notice_services import (
     notice_reach,
     notice_sign,
 )
+from parkparty.filters import WorkbenchFilterSet
 from parkparty.forms import ActionForm, WorkbenchModelForm
 from parkparty.permissions import CHANGE, FORWARD, denied, park_ids
 from parkparty.views.generic import (
@@ -136,7 +137,7 @@ FORWARD_ACTION = Action(
 # --- list filters ----------------------------------------------------------------
 
 
-class NoticeFilterSet(django_filters.FilterSet):
+class NoticeFilterSet(WorkbenchFilterSet):
     year = django_filters.ChoiceFilter(
         label=gettext_lazy("year issued"), field_name="issued_on", lookup_expr="year", choices=year_choices
     )

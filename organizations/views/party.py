@@ -34,6 +34,7 @@ from organizations.models import (
     ServiceCenter,
 )
 from organizations.services import organization_dissolve, organization_found
+from parkparty.filters import parse_id
 from parkparty.forms import ActionForm, WorkbenchModelForm, past_date_field
 from parkparty.permissions import tree_ids
 from parkparty.views.generic import Action, Column, Entity, Panel, offered_add_url, panel
@@ -595,10 +596,7 @@ class FundingForm(WorkbenchModelForm):
             value = self.instance.organization_id
         else:
             value = self.initial.get("organization", "")
-        try:
-            return int(value)
-        except (TypeError, ValueError):
-            return None
+        return parse_id(getattr(value, "pk", value))
 
 
 class FundingEntity(Entity):

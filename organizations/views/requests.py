@@ -20,6 +20,7 @@ from organizations.models import (
     ServiceRequest,
 )
 from organizations.request_services import service_request_close, service_request_reject, service_request_start
+from parkparty.filters import WorkbenchFilterSet
 from parkparty.forms import ActionForm, WorkbenchModelForm, workbench_formfield
 from parkparty.permissions import is_organization_user
 from parkparty.views.generic import Action, Column, Entity, ObjectActionView
@@ -162,7 +163,7 @@ class ServiceRequestForm(WorkbenchModelForm):
 # --- list filters ----------------------------------------------------------------
 
 
-class ServiceRequestFilterSet(django_filters.FilterSet):
+class ServiceRequestFilterSet(WorkbenchFilterSet):
     status = django_filters.ChoiceFilter(label=gettext_lazy("status"), choices=RequestStatus.choices)
     category = django_filters.ChoiceFilter(label=gettext_lazy("category"), choices=RequestCategory.choices)
     park = django_filters.ModelChoiceFilter(label=gettext_lazy("park"), queryset=Park.objects.all())

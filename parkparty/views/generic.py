@@ -13,7 +13,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-import django_filters
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
@@ -28,12 +27,14 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from parkparty import audit, personal_data
-from parkparty.forms import DeleteForm, style_widgets
+from parkparty.filters import WorkbenchFilterSet
+from parkparty.forms import DeleteForm, mark_invalid, style_widgets
 from parkparty.masking import display_value
 from parkparty.models import AuditKind
 from parkparty.permissions import ADD, CHANGE, DELETE, EXPORT, REVEAL, may, require
 from parkparty.services import StaleEditError, delete_record, save_record
 from parkparty.throttle import SearchThrottled, check_search_rate
+from parkparty.validators import clean_search_text
 from parkparty.views.personal import drop_personal_filters, sortable_keys, too_many_searches
 from reports.exports import export_response
 
@@ -220,7 +221,7 @@ class Entity:
     @classmethod
     def filterset_class(cls):
         meta = type("Meta", (), {"model": cls.model, "fields": cls.filter_fields})
-        return type(f"{cls.model.__name__}FilterSet", (django_filters.FilterSet,), {"Meta": meta})
+        return type(f"{cls.model.__name__}FilterSet", (WorkbenchFilterSet,), {"Meta": meta})
 
     @classmethod
     def search(cls, queryset, text: str, user):
@@ -326,16 +327,40 @@ class EntityView(LoginRequiredMixin, View):
 
 @dataclass
 class Listing:
-    """A list's records as the request asks for them: scoped, filtered, searched and sorted."""
+    """A list's records as the request asks for them: scoped, filtered, searched and sorted.
+
+    ``invalid`` says a filter value was refused (a year out of range, a date
+    that does not exist…): the filter form carries the message and the
+    queryset is empty.
+    """
 
     queryset: Any
     filterset: Any
     query: str
     sort: str
+    invalid: bool = False
+
+
+def sort_order(entity: type[Entity], sort: str, sortable: set[str] | None = None) -> tuple[str, ...]:
+    """The ordering ``?sort=`` asks for if it names a sortable column (with at most one "-"), else the default.
+
+    ``sortable`` narrows the columns (a user may not sort by a personal field they may not see).
+    """
+    key = sort[1:] if sort.startswith("-") else sort
+    allowed = sortable if sortable is not None else {c.sort for c in entity.columns if c.sort}
+    if key and key in allowed:
+        return (sort, "pk")
+    return (*entity.ordering, "pk")
 
 
 class ListingMixin:
-    """The one place a list's rows are worked out from ``request.GET`` (shared by the page and its export)."""
+    """The one place a list's rows are worked out from ``request.GET`` (shared by the page and its exports).
+
+    Every parameter is checked before it reaches the database: filters by
+    their form fields (:mod:`parkparty.filters`), the search text cleaned
+    and shortened (:func:`~parkparty.validators.clean_search_text`), the sort
+    only when it names a sortable column. Nothing a user types answers 500.
+    """
 
     def listing(self, request) -> Listing:
         entity = self.entity
@@ -345,18 +370,24 @@ class ListingMixin:
         queryset = entity.queryset(request.user)
         filterset = entity.filterset_class()(request.GET or None, queryset=queryset, request=request)
         drop_personal_filters(filterset, entity.model, request.user)
-        if filterset.is_bound and filterset.is_valid():
+        invalid = filterset.is_bound and not filterset.is_valid()
+        if invalid:
+            queryset = queryset.none()
+        elif filterset.is_bound:
             queryset = filterset.qs
         for form_field in filterset.form.fields.values():
             chosen = getattr(form_field, "queryset", None)
             if chosen is not None and hasattr(chosen, "for_user"):
                 form_field.queryset = chosen.for_user(request.user)
+        query = clean_search_text(query)
         queryset = entity.search(queryset, query, request.user)
         sort = request.GET.get("sort", "")
-        sortable = sortable_keys(entity, request.user)
-        key = sort.lstrip("-")
-        queryset = queryset.order_by(sort, "pk") if key in sortable else queryset.order_by(*entity.ordering, "pk")
-        return Listing(queryset=queryset, filterset=filterset, query=query, sort=sort)
+        queryset = queryset.order_by(*sort_order(entity, sort, sortable_keys(entity, request.user)))
+        return Listing(queryset=queryset, filterset=filterset, query=query, sort=sort, invalid=invalid)
+
+    def refuse_listing(self, request):
+        """The list page with the refused filters marked (status 400), in place of an export of them."""
+        return ObjectListView.as_view(entity=self.entity)(request)
 
 
 def column_label(model, column: Column) -> str:
@@ -374,6 +405,8 @@ class ObjectListView(ListingMixin, EntityView):
         listing = self.listing(request)
         filterset, query, sort = listing.filterset, listing.query, listing.sort
         style_widgets(filterset.form)
+        if listing.invalid:
+            mark_invalid(filterset.form)
         page = Paginator(listing.queryset, PAGE_SIZE).get_page(request.GET.get("page"))
         params = request.GET.copy()
         params.pop("page", None)
@@ -403,6 +436,7 @@ class ObjectListView(ListingMixin, EntityView):
                 else "",
                 **entity.extra_list_context(request),
             },
+            status=400 if listing.invalid else 200,
         )
 
     def column_header(self, column: Column, current_sort: str, sortable: set[str] | None = None) -> dict:
@@ -410,7 +444,7 @@ class ObjectListView(ListingMixin, EntityView):
         if sortable is not None and column.sort not in sortable:
             column = replace(column, sort=None)
         direction = ""
-        if column.sort and current_sort.lstrip("-") == column.sort:
+        if column.sort and current_sort in (column.sort, f"-{column.sort}"):
             direction = "desc" if current_sort.startswith("-") else "asc"
         next_sort = f"-{column.sort}" if direction == "asc" else column.sort
         return {"column": column, "label": label, "direction": direction, "next_sort": next_sort}
@@ -432,6 +466,8 @@ class ObjectExportView(ListingMixin, EntityView):
     def get(self, request):
         entity = self.entity
         listing = self.listing(request)
+        if listing.invalid:
+            return self.refuse_listing(request)
         params = request.GET.copy()
         params.pop("page", None)
         return export_response(

@@ -40,6 +40,7 @@ from parkparty.forms import style_widgets
 from parkparty.imports import IMPORT_KINDS, run_import, sha256_of, write_template
 from parkparty.models import ImportBatch
 from parkparty.permissions import IMPORT, may
+from parkparty.validators import strip_invisible
 from parkparty.workbook import MAX_FILE_SIZE, WorkbookError
 
 logger = logging.getLogger("parkparty.imports")
@@ -231,7 +232,7 @@ class ImportUploadView(ImportView):
             for chunk in upload.chunks():
                 target.write(chunk)
         digest = sha256_of(path)
-        file_name = Path(upload.name).name[:200]
+        file_name = strip_invisible(Path(upload.name).name)[:200]
         try:
             result = run_import(
                 kind, path, park=park, user=request.user, commit=False, file_name=file_name, sha256=digest
