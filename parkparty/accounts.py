@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.backends import ModelBackend
@@ -134,7 +135,20 @@ class AccountBackend(ModelBackend):
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):
-    """The user's own password change: the current password, then a new one that differs from it."""
+    """The user's own password change: the current password, then a new one that differs from it.
+
+    What is wrong with the new password is said under the new password itself, not under its repetition.
+    """
+
+    error_messages = {
+        **auth_forms.PasswordChangeForm.error_messages,
+        "password_incorrect": gettext_lazy("The current password is not correct. Enter it again."),
+    }
+
+    def clean(self):
+        self.validate_passwords("new_password1", "new_password2")
+        self.validate_password_for_user(self.user, "new_password1")
+        return forms.Form.clean(self)
 
     def clean_new_password1(self):
         new = self.cleaned_data.get("new_password1")

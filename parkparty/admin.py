@@ -8,6 +8,7 @@ recorded with the administrator as the history user.
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django.urls import NoReverseMatch
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -47,6 +48,13 @@ class AdministratorPermissionsMixin:
 
     def has_delete_permission(self, request, obj=None):
         return is_administrator(request) or super().has_delete_permission(request, obj)
+
+    def view_on_site(self, obj):
+        """The record's workbench page, or no "view on site" link when it has none (e.g. membership events)."""
+        try:
+            return obj.get_absolute_url()
+        except (AttributeError, NoReverseMatch):
+            return None
 
 
 class TrackedAdmin(AdministratorPermissionsMixin, SimpleHistoryAdmin):

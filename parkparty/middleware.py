@@ -159,14 +159,20 @@ class AccountSecurityMiddleware:
 
 
 class DeniedAccessAuditMiddleware:
-    """A 403 or 404 answered to a signed-in user is an ``access_denied`` event (method, path, status)."""
+    """A 403 or 404 answered to a signed-in user is an ``access_denied`` event (method, path, status).
+
+    A 404 counts only when the address named a page (a record outside the user's scope, an unknown
+    record): a mistyped address, a missing static file or a browser's ``/favicon.ico`` is no access
+    to anything and would only bury the events that matter.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code in (403, 404):
+        named_page = response.status_code == 403 or getattr(request, "resolver_match", None) is not None
+        if response.status_code in (403, 404) and named_page:
             user = getattr(request, "user", None)
             if user is not None and user.is_authenticated:
                 audit.record(

@@ -102,7 +102,6 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
         # so they see their phones and ID numbers in full on request.
         OTHERS: READ | {REVEAL},
         "parkparty.auditevent": NONE,
-        "organizations.partyorganization": READ | {CHANGE, REVEAL},
         "members.member": EDIT | {REVEAL},
         "members.membershipevent": READ | {ADD, REVEAL},
         "members.applicant": EDIT | {REVEAL},

@@ -4,12 +4,29 @@ Failed sign-ins and lockouts are recorded by :mod:`parkparty.lockout`, where
 axes knows whether a failure started a lockout.
 """
 
+from django.contrib.auth.models import update_last_login
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
+from django.utils import timezone
 
 from parkparty import audit
 from parkparty.middleware import start_session_clock
 from parkparty.models import AuditKind
+
+# Django's own receiver saves the user on every sign-in, which would add a "changed" entry to the
+# user's history each time; ours keeps ``last_login`` (dormant accounts are counted from it) without one.
+user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
+
+
+@receiver(user_logged_in, dispatch_uid="parkparty_last_login")
+def record_last_login(sender, request, user, **kwargs):
+    """A sign-in is an audit event, not an edit of the user: ``last_login`` is saved without a history entry."""
+    user.last_login = timezone.now()
+    user.skip_history_when_saving = True
+    try:
+        user.save(update_fields=["last_login"])
+    finally:
+        del user.skip_history_when_saving
 
 
 @receiver(user_logged_in, dispatch_uid="parkparty_audit_login")

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 from organizations.models import Park
 from parkparty import audit
 from parkparty.models import AuditKind
-from parkparty.permissions import CHANGE, VIEW, may
+from parkparty.permissions import CHANGE, VIEW, may, require
 from parkparty.services import StaleEditError, format_validation_error
 
 from . import annual, outline
@@ -76,8 +76,7 @@ def editor_url(park, year: int, kind: str) -> str:
 @login_required
 def index(request):
     """Pick a park, a year and a kind; the drafts and generated reports in scope."""
-    if not may(request.user, VIEW, ReportDraft):
-        raise Http404
+    require(request.user, VIEW, ReportDraft)
     today = timezone.localdate()
     parks = list(Park.objects.for_user(request.user).order_by("sort_order", "code"))
     if request.GET.get("park"):
@@ -197,8 +196,7 @@ def editor(request, code: str, year: int, kind: str):
 @login_required
 def download_generated(request, pk: int):
     """A generated DOCX, for users who see its park."""
-    if not may(request.user, VIEW, GeneratedReport):
-        raise Http404
+    require(request.user, VIEW, GeneratedReport)
     generated = get_object_or_404(GeneratedReport.objects.for_user(request.user).select_related("park"), pk=pk)
     audit.record(
         AuditKind.REPORT_DOWNLOADED,
@@ -269,8 +267,7 @@ def history(request, code: str, year: int, kind: str):
 @require_http_methods(["GET", "POST"])
 def templates(request):
     """The Word templates the reports are written into: download, edit in Word, upload for a park."""
-    if not may(request.user, VIEW, ReportTemplate):
-        raise Http404
+    require(request.user, VIEW, ReportTemplate)
     parks = list(Park.objects.for_user(request.user).order_by("sort_order", "code"))
     editable = may(request.user, CHANGE, ReportTemplate)
     errors: list[str] = []

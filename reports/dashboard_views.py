@@ -158,6 +158,7 @@ def organization_view(request, pk):
         "to_full": list(to_full),
         "next_stage": list(next_stage),
         "unpaid": unpaid,
+        "dues_recorded": bool(dues),
         "meetings_url": reverse("organizations:partyorganization_detail", args=[organization.pk]),
         "add_activity_url": offered_add_url(
             user, f"{reverse('organizations:activity_add')}?organization={organization.pk}"

@@ -40,7 +40,7 @@ class ExportRecord(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.entity} · {self.rows} · {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.entity} · {self.rows} · {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
 
 
 class ReportKind(models.TextChoices):
@@ -202,7 +202,9 @@ class GeneratedReport(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.park} {self.year} {self.get_kind_display()} · {self.created_at:%Y-%m-%d %H:%M}"
+        return (
+            f"{self.park} {self.year} {self.get_kind_display()} · {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
+        )
 
     @property
     def filename(self) -> str:

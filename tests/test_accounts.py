@@ -283,7 +283,7 @@ def test_the_new_password_must_differ_and_follow_the_rules_in_chinese(client):
         reverse("password_change"),
         {"old_password": PASSWORD, "new_password1": "zhangsan2024", "new_password2": "zhangsan2024"},
     )
-    errors = weak.context["form"].errors["new_password2"]
+    errors = weak.context["form"].errors["new_password1"]
     assert errors and all(has_chinese(message) for message in errors)
 
 

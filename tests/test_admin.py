@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -257,6 +258,9 @@ def test_administrator_opens_every_admin_page_of_a_model(admin_client, world, mo
     ]
     for url in urls:
         assert admin_client.get(url).status_code == 200, url
+    # "View on site" leads to the record's workbench page, or is not offered when it has none.
+    view_on_site = reverse("admin:view_on_site", args=[ContentType.objects.get_for_model(model).pk, obj.pk])
+    assert admin_client.get(view_on_site).status_code in (302, 404), model
 
 
 def test_changelists_search_the_documented_fields(admin_client, world):

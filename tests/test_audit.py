@@ -217,7 +217,7 @@ def test_the_audit_administrator_reads_the_log_newest_first(client, auditor):
     second = audit.record(AuditKind.LOGOUT, username="second")
     response = signed_in(client, auditor).get(reverse("audit:list"))
     assert response.status_code == 200
-    rows = [event for event, _ in response.context["rows"]]
+    rows = [event for event, *_ in response.context["rows"]]
     assert rows.index(second) < rows.index(first)
     assert "安全审计员" in response.content.decode() or "审计日志" in response.content.decode()
 
@@ -274,7 +274,7 @@ def test_filters_narrow_the_log(client, auditor):
     def names(**query):
         response = client.get(reverse("audit:list"), query)
         assert response.status_code == 200
-        return sorted({event.username for event, _ in response.context["rows"]} - {"auditor"})
+        return sorted({event.username for event, *_ in response.context["rows"]} - {"auditor"})
 
     assert names(user="zha") == ["zhang", "zhao"]
     assert names(kind="export") == ["li"]
@@ -422,7 +422,7 @@ def test_report_generation_and_downloads_are_logged(client, world):
 
 def test_every_reveal_of_a_personal_field_is_logged(client, world):
     member = world.in_a[Member]
-    response = signed_in(client, world.staff_a).get(
+    response = signed_in(client, world.staff_a).post(
         reverse("members:member_reveal", args=[member.pk]), {"field": "id_number"}
     )
     assert response.status_code == 200
@@ -510,3 +510,72 @@ def test_the_detail_reads_in_chinese_on_the_page(client, auditor, world):
     user.save()
     response = signed_in(client, auditor).get(reverse("audit:list"), {"kind": "user_changed"})
     assert "角色: 园区党务干部 → 县委组织部" in response.content.decode()
+
+
+# --- what a review of the log asked for ---------------------------------------------------------------------------
+
+
+def test_opening_an_edit_form_that_shows_personal_numbers_in_full_is_a_reveal(client, world):
+    member = world.in_a[Member]
+    response = signed_in(client, world.staff_a).get(reverse("members:member_edit", args=[member.pk]))
+    assert member.id_number in response.content.decode()
+    reveal = events(AuditKind.REVEAL)[-1]
+    assert (reveal.object_id, reveal.detail["via"]) == (str(member.pk), "edit form")
+    assert set(reveal.detail["fields"]) >= {"id_number"}
+
+
+def test_a_mistyped_address_is_no_access_denial_but_another_parks_record_is(client, world):
+    client = signed_in(client, world.staff_a)
+    assert client.get("/favicon.ico").status_code == 404
+    assert client.get("/no-such-page/").status_code == 404
+    assert events(AuditKind.ACCESS_DENIED) == []
+    assert client.get(reverse("members:member_detail", args=[world.in_b[Member].pk])).status_code == 404
+    assert len(events(AuditKind.ACCESS_DENIED)) == 1
+
+
+def test_a_wrong_current_password_on_the_password_page_is_logged(client, world):
+    response = signed_in(client, world.staff_a).post(
+        reverse("password_change"),
+        {"old_password": "not-my-password", "new_password1": "Kx9#mt-Walnut", "new_password2": "Kx9#mt-Walnut"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["old_password"] == ["当前密码不正确，请重新输入。"]
+    failure = events(AuditKind.PASSWORD_CHANGED)[-1]
+    assert (failure.username, failure.outcome) == (world.staff_a.username, AuditOutcome.FAILURE)
+
+
+def test_a_filter_that_cannot_be_applied_shows_nothing_and_says_so(client, auditor):
+    audit.record(AuditKind.LOGIN, username="someone")
+    response = signed_in(client, auditor).get(reverse("audit:list"), {"since": "2026-13-45"})
+    assert response.context["rows"] == []
+    assert "筛选条件无法使用" in response.content.decode()
+
+
+def test_the_user_filter_finds_people_by_their_name_too(client, world, auditor):
+    staff = world.staff_a
+    staff.last_name, staff.first_name = "林", "晓燕"
+    staff.save()
+    audit.record(AuditKind.LOGIN, user=staff)
+    audit.record(AuditKind.LOGIN, username="somebody-else")
+    response = signed_in(client, auditor).get(reverse("audit:list"), {"user": "林晓燕"})
+    assert {event.username for event, *_ in response.context["rows"]} == {staff.username}
+
+
+def test_the_object_column_names_the_kind_of_record_in_chinese(client, world, auditor):
+    member = world.in_a[Member]
+    audit.record(AuditKind.REVEAL, user=world.staff_a, obj=member, detail={"field": "phone"})
+    page = signed_in(client, auditor).get(reverse("audit:list")).content.decode()
+    assert f"党员 #{member.pk}" in page
+    assert "members.member" not in page
+
+
+def test_signing_in_adds_no_entry_to_the_users_history(client, world):
+    user = User.objects.get(pk=world.staff_a.pk)
+    user.set_password("Kx9#mt-Walnut")
+    user.save()
+    before = user.history.count()
+    response = client.post(reverse("login"), {"username": user.username, "password": "Kx9#mt-Walnut"})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.last_login is not None
+    assert user.history.count() == before

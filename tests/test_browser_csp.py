@@ -162,7 +162,7 @@ def test_main_pages_raise_no_content_security_policy_violation(page, live_server
     # The member page reveals an ID number through htmx.
     member = Member.objects.for_user(world.staff_a).order_by("pk").first()
     visitor.visit(reverse("members:member_detail", args=[member.pk]))
-    page.locator("#field-id_number a").click()
+    page.locator("#field-id_number button").click()
     page.wait_for_load_state("networkidle")
     visitor.collect()
     # The activity form loads the organization's members as checkboxes.

@@ -120,7 +120,7 @@ def test_county_reviewer_never_sees_a_personal_value_in_full(client, world, entr
     if name in shown:
         assert masked_new in listing and masked_new in export
     assert f"?field={name}" not in detail  # no reveal link
-    reveal = client.get(reverse(entity.url_name("reveal"), args=[obj.pk]), {"field": name})
+    reveal = client.post(reverse(entity.url_name("reveal"), args=[obj.pk]), {"field": name})
     assert reveal.status_code == 403
 
 
@@ -141,7 +141,7 @@ def test_staff_and_secretaries_see_masked_values_and_reveal_them_in_full(client,
         assert new not in text and old not in text
     assert MASKS[mask](new) in detail
     assert f"{reverse(entity.url_name('reveal'), args=[obj.pk])}?field={name}" in detail
-    reveal = client.get(reverse(entity.url_name("reveal"), args=[obj.pk]), {"field": name})
+    reveal = client.post(reverse(entity.url_name("reveal"), args=[obj.pk]), {"field": name})
     assert reveal.status_code == 200 and reveal.content.decode() == new
     if name in {c.name for c in entity.columns}:
         assert new in xlsx_text(client.get(reverse(entity.url_name("export"))))

@@ -57,7 +57,6 @@ COUNTY_WRITES = {
 
 #: What a secretary writes in their own organization.
 SECRETARY_WRITES = {
-    "organizations.partyorganization": {CHANGE},
     "members.member": {ADD, CHANGE, DELETE},
     "members.membershipevent": {ADD},
     "members.applicant": {ADD, CHANGE, DELETE},

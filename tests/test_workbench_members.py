@@ -189,8 +189,8 @@ def test_detail_shows_masked_values_with_reveal_links_for_staff(client, world, m
 
 def test_staff_reveal_the_full_id_number_and_phone(client, world, member):
     client = signed_in(client, world, "staff_a")
-    assert client.get(url("reveal", member.pk), {"field": "id_number"}).content.decode() == ID_NUMBER
-    assert client.get(url("reveal", member.pk), {"field": "phone"}).content.decode() == PHONE
+    assert client.post(url("reveal", member.pk), {"field": "id_number"}).content.decode() == ID_NUMBER
+    assert client.post(url("reveal", member.pk), {"field": "phone"}).content.decode() == PHONE
 
 
 def test_county_reviewer_sees_no_reveal_link_and_is_refused(client, world, member):
@@ -198,17 +198,19 @@ def test_county_reviewer_sees_no_reveal_link_and_is_refused(client, world, membe
     detail = client.get(url("detail", member.pk)).content.decode()
     assert url("reveal", member.pk) not in detail
     assert ID_NUMBER not in detail
-    assert client.get(url("reveal", member.pk), {"field": "id_number"}).status_code == 403
+    assert client.post(url("reveal", member.pk), {"field": "id_number"}).status_code == 403
 
 
 def test_reveal_of_a_field_that_is_not_masked_is_refused(client, world, member):
-    response = signed_in(client, world, "staff_a").get(url("reveal", member.pk), {"field": "notes"})
+    response = signed_in(client, world, "staff_a").post(url("reveal", member.pk), {"field": "notes"})
     assert response.status_code == 403
 
 
 @pytest.mark.parametrize("view", ["detail", "edit", "reveal", "history", "end"])
 def test_staff_of_other_park_gets_404(client, world, member, view):
-    response = signed_in(client, world, "staff_b").get(url(view, member.pk), {"field": "id_number"})
+    client = signed_in(client, world, "staff_b")
+    send = client.post if view == "reveal" else client.get  # a reveal is a POST
+    response = send(url(view, member.pk), {"field": "id_number"})
     assert response.status_code == 404
 
 

@@ -117,7 +117,7 @@ class Case:
     new_data: Callable[[World], dict]  # a valid add form
     created: Callable[[], object]  # the record the add form created
     text_field: str  # a free-text field edited by the tests
-    secretary_sees: Callable[[World], set[int]]  # what secretary_a's list shows
+    secretary_sees: Callable[[World], set[int] | None]  # what secretary_a's list shows (None: refused, 403)
     secretary_hidden: Callable[[World], object]  # a record near secretary_a they may not open
     actions: tuple[str, ...] = field(default_factory=tuple)
 
@@ -193,7 +193,7 @@ CASES = [
         new_data=lambda w: {"park": w.zone_a.pk, "year": "1998", "posts_authorised": "10", "posts_actual": "6"},
         created=lambda: ParkStaffing.objects.get(year=1998),
         text_field="note",
-        secretary_sees=lambda w: set(),
+        secretary_sees=lambda w: None,  # staffing is no organization's business: the list is refused
         secretary_hidden=lambda w: w.in_a[ParkStaffing],
     ),
     Case(
@@ -336,20 +336,29 @@ def test_staff_of_park_a_get_404_on_a_park_b_record(world, case):
 @every_entity
 def test_secretary_sees_only_their_organization(world, case):
     client = client_for(world, "secretary_a")
-    assert listed(client, case.slug) == case.secretary_sees(world)
+    sees = case.secretary_sees(world)
+    if sees is None:
+        assert client.get(url(case.slug, "list")).status_code == 403
+    else:
+        assert listed(client, case.slug) == sees
     hidden = case.secretary_hidden(world)
     assert client.get(url(case.slug, "detail", hidden.pk)).status_code == 404
 
 
-def test_secretary_edits_their_organization_but_cannot_register_new_ones(world):
+def test_secretary_reads_their_organization_but_the_park_keeps_its_record(world):
+    """Kind, status, demonstration point, dissolution: the park's record of the organization, not the secretary's."""
     client = client_for(world, "secretary_a")
     organization = world.in_a.organization
-    data = edit_data(client, "partyorganization", organization.pk)
-    data["contact_phone"] = "07925550000"
-    assert client.post(url("partyorganization", "edit", organization.pk), data).status_code == 302
-    organization.refresh_from_db()
-    assert organization.contact_phone == "07925550000"
+    page = client.get(url("partyorganization", "detail", organization.pk))
+    assert page.status_code == 200
+    assert url("partyorganization", "edit", organization.pk) not in page.text
+    assert client.get(url("partyorganization", "edit", organization.pk)).status_code == 403
+    data = {"name": organization.name, "is_demonstration_point": "1", "version": organization.version}
+    assert client.post(url("partyorganization", "edit", organization.pk), data).status_code == 403
+    assert client.get(url("partyorganization", "dissolve", organization.pk)).status_code == 403
     assert client.get(url("partyorganization", "add")).status_code == 403
+    organization.refresh_from_db()
+    assert not organization.is_demonstration_point
 
 
 @pytest.mark.parametrize("slug", ["park", "parkstaffing", "instructor"])
@@ -984,7 +993,9 @@ def test_list_and_detail_queries_do_not_grow_with_the_data(world, case, persona)
     pages = [url(case.slug, "list")]
     record = case.record(world)
     if persona == "secretary_a":
-        visible = case.secretary_sees(world)  # secretaries see no park staffing: the list page only
+        visible = case.secretary_sees(world)
+        if visible is None:
+            return  # secretaries are refused park staffing (test_secretary_sees_only_their_organization)
         record = case.model.objects.get(pk=min(visible)) if visible else None
     if record is not None:
         pages.append(url(case.slug, "detail", record.pk))

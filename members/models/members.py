@@ -263,6 +263,10 @@ class MembershipEvent(TrackedModel):
     def __str__(self) -> str:
         return f"{self.member} {self.get_kind_display()} {self.date}"
 
+    def get_absolute_url(self) -> str:
+        """The member whose membership it records. These records have no page of their own."""
+        return self.member.get_absolute_url()
+
 
 class PostKind(models.TextChoices):
     PIONEER = "pioneer", _("Party member pioneer post")

@@ -179,3 +179,7 @@ class ActivityAttachment(TrackedModel):
 
     def __str__(self) -> str:
         return self.caption or self.file.name
+
+    def get_absolute_url(self) -> str:
+        """The activity the file belongs to. These records have no page of their own."""
+        return self.activity.get_absolute_url()

@@ -214,3 +214,7 @@ class EnterpriseSurvey(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.surveyed_on}"
+
+    def get_absolute_url(self) -> str:
+        """The surveyed enterprise. These records have no page of their own."""
+        return self.enterprise.get_absolute_url()

@@ -127,6 +127,10 @@ class NoticeReceipt(TrackedModel):
     def __str__(self) -> str:
         return f"{self.notice} → {self.organization or self.park}"
 
+    def get_absolute_url(self) -> str:
+        """The notice, with every receipt. These records have no page of their own."""
+        return self.notice.get_absolute_url()
+
     def clean(self) -> None:
         super().clean()
         if self.organization_id and self.park_id and self.organization.park_id != self.park_id:

@@ -322,3 +322,7 @@ class InstructorEvaluation(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.instructor} {self.year}Q{self.quarter}"
+
+    def get_absolute_url(self) -> str:
+        """The evaluated instructor. These records have no page of their own."""
+        return self.instructor.get_absolute_url()

@@ -7,8 +7,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
+from parkparty import audit
 from parkparty.accounts import REASON_MESSAGES, PasswordChangeForm, password_change_reason
 from parkparty.forms import style_widgets
+from parkparty.models import AuditKind, AuditOutcome
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -34,6 +36,17 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             }
         )
         return context
+
+    def form_invalid(self, form):
+        if "old_password" in form.errors:  # someone at this session does not know its password
+            audit.record(
+                AuditKind.PASSWORD_CHANGED,
+                request=self.request,
+                obj=self.request.user,
+                outcome=AuditOutcome.FAILURE,
+                detail={"reason": "wrong current password"},
+            )
+        return super().form_invalid(form)
 
     def form_valid(self, form):
         user = form.user

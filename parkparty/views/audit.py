@@ -11,9 +11,11 @@ import tempfile
 
 from django import forms
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.db.models.functions import Concat
 from django.http import FileResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -64,11 +66,18 @@ def _day_start(day: datetime.date) -> datetime.datetime:
 def filtered_events(form: AuditFilterForm):
     """The events matching the valid filters of ``form``, newest first."""
     events = AuditEvent.objects.order_by("-created_at", "-id")
-    if not form.is_valid():
+    if not form.is_bound:
         return events
+    if not form.is_valid():
+        return events.none()  # a filter that cannot be applied shows nothing rather than everything
     data = form.cleaned_data
     if data["user"]:
-        events = events.filter(username__icontains=data["user"])
+        text = data["user"]
+        named = get_user_model().objects.annotate(full_name=Concat("last_name", "first_name"))
+        named = named.filter(
+            Q(full_name__icontains=text) | Q(first_name__icontains=text) | Q(last_name__icontains=text)
+        )
+        events = events.filter(Q(username__icontains=text) | Q(user_id__in=named.values("pk")))
     if data["kind"]:
         events = events.filter(kind=data["kind"])
     if data["outcome"]:
@@ -172,6 +181,16 @@ def _entity_text(label: str) -> str:
         return label
 
 
+def object_kind(event: AuditEvent) -> str:
+    """What kind of record an event is about (党员, 用户…), or "" when it is about none."""
+    if not event.object_type:
+        return ""
+    try:
+        return str(apps.get_model(event.object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return event.object_type
+
+
 def detail_text(detail: dict) -> str:
     """The detail as short "key: value" text for the page and the export, in the user's language."""
     if not detail:
@@ -200,7 +219,7 @@ def audit_log(request):
             "crumbs": [(_("Audit log"), None)],
             "form": form,
             "page_obj": page,
-            "rows": [(event, detail_text(event.detail)) for event in page.object_list],
+            "rows": [(event, detail_text(event.detail), object_kind(event)) for event in page.object_list],
             "total": page.paginator.count,
             "page_params": params.urlencode(),
             "filtered": any(v for k, v in request.GET.items() if k != "page"),

@@ -31,7 +31,7 @@ from parkparty.filters import WorkbenchFilterSet
 from parkparty.forms import DeleteForm, mark_invalid, style_widgets
 from parkparty.masking import display_value
 from parkparty.models import AuditKind
-from parkparty.permissions import ADD, CHANGE, DELETE, EXPORT, REVEAL, may, require
+from parkparty.permissions import ADD, CHANGE, DELETE, EXPORT, REVEAL, VIEW, may, require
 from parkparty.services import StaleEditError, delete_record, save_record
 from parkparty.throttle import SearchThrottled, check_search_rate
 from parkparty.validators import clean_search_text
@@ -400,6 +400,8 @@ def column_label(model, column: Column) -> str:
 
 
 class ObjectListView(ListingMixin, EntityView):
+    permission = VIEW  # a role that may never see these records is refused, not shown an empty list
+
     def get(self, request):
         entity = self.entity
         listing = self.listing(request)
@@ -482,6 +484,8 @@ class ObjectExportView(ListingMixin, EntityView):
 
 
 class ObjectDetailView(EntityView):
+    permission = VIEW
+
     def get(self, request, pk):
         obj = self.get_object()
         entity = self.entity
@@ -521,6 +525,8 @@ class ObjectDetailView(EntityView):
 
 
 class ObjectHistoryView(EntityView):
+    permission = VIEW
+
     def get(self, request, pk):
         obj = self.get_object()
         records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id"))
@@ -558,7 +564,11 @@ class ObjectEditView(EntityView):
 
     def get(self, request, pk=None):
         obj = self.get_object() if pk else None
-        return self.render_form(self.form(request, obj), obj)
+        form = self.form(request, obj)
+        shown = [name for name in self.entity.masked_fields if name in form.fields and getattr(obj, name, "")]
+        if shown:  # the form holds these personal values in full, as a reveal does
+            audit.record(AuditKind.REVEAL, request=request, obj=obj, detail={"fields": shown, "via": "edit form"})
+        return self.render_form(form, obj)
 
     def post(self, request, pk=None):
         obj = self.get_object() if pk else None
@@ -677,13 +687,18 @@ class ObjectActionView(EntityView):
 
 
 class RevealView(EntityView):
-    """One masked value in full, for roles that work with people's records; every reveal is in the audit log."""
+    """One masked value in full, for roles that work with people's records; every reveal is in the audit log.
+
+    A reveal is a POST with the CSRF token, never a link: a crawler, a prefetch or a link on another
+    site cannot reveal (and log) a number nobody asked to see.
+    """
 
     permission = REVEAL
+    http_method_names = ["post"]
 
-    def get(self, request, pk):
+    def post(self, request, pk):
         obj = self.get_object()
-        name = request.GET.get("field", "")
+        name = request.POST.get("field") or request.GET.get("field", "")
         if name not in self.entity.masked_fields:
             raise PermissionDenied(_("Only ID numbers and phones are masked; there is nothing to reveal here."))
         audit.record(AuditKind.REVEAL, request=request, obj=obj, detail={"field": name})
