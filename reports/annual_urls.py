@@ -14,4 +14,6 @@ urlpatterns = [
     path("<str:code>/<int:year>/<str:kind>/preview.docx", views.preview, name="preview"),
     path("<str:code>/<int:year>/<str:kind>/history/", views.history, name="history"),
     path("generated/<int:pk>/", views.download_generated, name="download"),
+    path("generated/<int:pk>/pdf/", views.download_pdf, name="download_pdf"),
+    path("generated/<int:pk>/pages/<int:number>.png", views.pdf_page, name="pdf_page"),
 ]
