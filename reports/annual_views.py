@@ -184,7 +184,7 @@ def editor(request, code: str, year: int, kind: str):
             "key": block.key,
             "is_date": block.key == annual.DATE_BLOCK,
             "style": block.style,
-            "label": outline.STYLE_LABELS[block.style],
+            "label": _("Date of the report") if block.key == annual.DATE_BLOCK else outline.STYLE_LABELS[block.style],
             "text": posted.get(f"text_{block.key}", "") if posted else report.texts[block.key],
             "drafted": report.drafted[block.key],
             "edited": report.is_edited(block.key),
