@@ -345,6 +345,11 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 # this many megabytes more than it started with (reports/sandbox.py).
 REPORT_RENDER_TIMEOUT = envint("PARKPARTY_REPORT_TIMEOUT", 5)
 REPORT_RENDER_MEMORY_MB = envint("PARKPARTY_REPORT_MEMORY_MB", 512)
+# Generated reports are also turned into PDF by LibreOffice (reports/pdf.py): whether to, the program
+# (found on PATH when unset) and the seconds one conversion may take.
+REPORT_PDF_ENABLED = envbool("PARKPARTY_PDF", True)
+REPORT_SOFFICE = os.environ.get("PARKPARTY_SOFFICE", "")
+REPORT_PDF_TIMEOUT = envint("PARKPARTY_PDF_TIMEOUT", 60)
 
 LOGGING = {
     "version": 1,

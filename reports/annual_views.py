@@ -1,15 +1,22 @@
-"""The annual report pages: choose a report, edit its draft, generate and download the DOCX.
+"""The annual report pages: choose a report, edit its draft, generate and download the DOCX and PDF.
 
 Park staff (and administrators) edit and generate reports of the parks they
 work on; county reviewers read every park's drafts and download generated
-files; secretaries have no reports. Parks outside the user's scope answer 404.
+files (Word and PDF) and see the PDF's pages; secretaries have no reports.
+Parks outside the user's scope answer 404. Downloads are named as officers
+file them (``2023年示范县工业园区抓基层党建工作述职报告.docx``), in the
+``filename*`` form of RFC 5987 with a plain ASCII name for old browsers.
 """
 
 from __future__ import annotations
 
+import datetime
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,7 +34,16 @@ from . import annual, outline
 from .access import FIRST_YEAR, check_year, scope_park
 from .figures import GROUPS, REGISTRY
 from .links import figure_url
-from .models import GeneratedReport, ReportDraft, ReportKind, ReportTemplate, active_template, template_for
+from .models import (
+    GeneratedReport,
+    ReportDraft,
+    ReportKind,
+    ReportTemplate,
+    active_template,
+    report_file_name,
+    template_for,
+)
+from .pdf import PDF_CONTENT_TYPE
 from .problems import find_problems
 from .rendering import TemplateProblem
 from .services import report_template_upload
@@ -55,11 +71,21 @@ def _year(value) -> int:
         raise Http404 from None
 
 
-def docx_response(request, data: bytes, filename: str, *, obj=None, what: str) -> HttpResponse:
+def content_disposition(filename: str, fallback: str, *, inline: bool = False) -> str:
+    """``attachment; filename="<ASCII fallback>"; filename*=UTF-8''<filename>`` (RFC 6266 / RFC 5987)."""
+    disposition = "inline" if inline else "attachment"
+    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def _ascii_name(park, year: int, kind: str, extension: str) -> str:
+    return f"{year}-{park.code}-{kind}.{extension}"
+
+
+def docx_response(request, data: bytes, filename: str, *, fallback: str, obj=None, what: str) -> HttpResponse:
     """A DOCX download; every one is in the audit log (``what``: "preview" or "template")."""
     audit.record(AuditKind.REPORT_DOWNLOADED, request=request, obj=obj, detail={"file": filename, "what": what})
     response = HttpResponse(data, content_type=DOCX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(filename, fallback)
     return response
 
 
@@ -121,13 +147,16 @@ def editor(request, code: str, year: int, kind: str):
     if request.method == "POST":
         if not editable:
             raise PermissionDenied
-        texts = {key: request.POST.get(f"text_{key}", "") for key in outline.text_keys(kind)}
+        texts = {
+            key: request.POST.get(f"text_{key}", "") for key in outline.text_keys(kind) if key != annual.DATE_BLOCK
+        }
         try:
             version = int(request.POST["version"])  # 0: the editor was opened before any draft was saved
         except (KeyError, ValueError):
             version = None
         try:
-            annual.report_draft_save(report, texts, user=request.user, expected_version=version)
+            signed_on = _signed_on(request.POST.get("signed_on", ""), year)
+            annual.report_draft_save(report, texts, user=request.user, expected_version=version, signed_on=signed_on)
         except StaleEditError as error:
             errors.append(str(error))
             status = 409
@@ -141,7 +170,13 @@ def editor(request, code: str, year: int, kind: str):
                 except TemplateProblem as problem:
                     messages.error(request, _not_generated(problem))
                     return redirect(editor_url(park, year, kind))
-                messages.success(request, _("The report was generated. Download it below."))
+                if generated.pdf:
+                    messages.success(request, _("The report was generated as Word and PDF. Download it below."))
+                else:
+                    reason = generated.pdf_problem
+                    messages.warning(
+                        request, _("The Word document was generated, but no PDF: %(reason)s") % {"reason": reason}
+                    )
                 return redirect(f"{editor_url(park, year, kind)}?generated={generated.pk}")
             messages.success(request, _("The draft was saved."))
             return redirect(editor_url(park, year, kind))
@@ -149,8 +184,9 @@ def editor(request, code: str, year: int, kind: str):
     blocks = [
         {
             "key": block.key,
+            "is_date": block.key == annual.DATE_BLOCK,
             "style": block.style,
-            "label": outline.STYLE_LABELS[block.style],
+            "label": _("Date of the report") if block.key == annual.DATE_BLOCK else outline.STYLE_LABELS[block.style],
             "text": posted.get(f"text_{block.key}", "") if posted else report.texts[block.key],
             "drafted": report.drafted[block.key],
             "edited": report.is_edited(block.key),
@@ -166,7 +202,14 @@ def editor(request, code: str, year: int, kind: str):
         (problem, [(report.figures[key], figure_url(park, year, key)) for key in problem.figures])
         for problem in find_problems(report.figures)
     ]
-    generated = GeneratedReport.objects.filter(park=park, year=year, kind=kind).select_related("created_by")[:10]
+    generated = list(
+        GeneratedReport.objects.filter(park=park, year=year, kind=kind).select_related("park", "created_by")[:10]
+    )
+    if posted:
+        signed_on_value = posted.get("signed_on", "")
+    else:
+        chosen = report.saved.signed_on if report.saved else None
+        signed_on_value = chosen.isoformat() if chosen else ""
     return render(
         request,
         "reports/annual_editor.html",
@@ -185,6 +228,11 @@ def editor(request, code: str, year: int, kind: str):
             "groups": GROUPS,
             "problems": problems,
             "generated": generated,
+            "latest": generated[0] if generated else None,
+            "latest_is_current": bool(generated)
+            and generated[0].draft_version == (report.saved.version if report.saved else None),
+            "signed_on_value": signed_on_value,
+            "signed_on_default": annual.official_date(timezone.localdate()),
             "just_generated": request.GET.get("generated"),
             "errors": errors,
             "editable": editable,
@@ -193,18 +241,74 @@ def editor(request, code: str, year: int, kind: str):
     )
 
 
-@login_required
-def download_generated(request, pk: int):
-    """A generated DOCX, for users who see its park."""
-    require(request.user, VIEW, GeneratedReport)
-    generated = get_object_or_404(GeneratedReport.objects.for_user(request.user).select_related("park"), pk=pk)
+def _signed_on(value: str, year: int) -> datetime.date | None:
+    """The date typed in the editor (empty: the day of generation); a ValidationError in Chinese when it is not one."""
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        day = datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(_("Enter the date of the report as a date, e.g. 2024-01-05.")) from None
+    latest = timezone.localdate().year + 1
+    if not (year <= day.year <= latest):
+        raise ValidationError(
+            _("The date of the report must fall between 1 January %(first)s and 31 December %(last)s.")
+            % {"first": year, "last": latest}
+        )
+    return day
+
+
+def _generated(request, pk: int) -> GeneratedReport:
+    """A generated report of a park the user sees and whose reports they may read; 404 otherwise."""
+    if not may(request.user, VIEW, GeneratedReport):
+        raise Http404
+    return get_object_or_404(GeneratedReport.objects.for_user(request.user).select_related("park"), pk=pk)
+
+
+def _file_response(request, generated: GeneratedReport, field, filename: str, extension: str, content_type: str):
     audit.record(
         AuditKind.REPORT_DOWNLOADED,
         request=request,
         obj=generated,
-        detail={"file": generated.filename, "what": "generated"},
+        detail={"file": filename, "what": "generated" if extension == "docx" else "generated pdf"},
     )
-    return FileResponse(generated.file.open("rb"), as_attachment=True, filename=generated.filename)
+    response = FileResponse(field.open("rb"), content_type=content_type)
+    response["Content-Disposition"] = content_disposition(
+        filename, _ascii_name(generated.park, generated.year, generated.kind, extension)
+    )
+    return response
+
+
+@login_required
+def download_generated(request, pk: int):
+    """A generated DOCX, for users who see its park."""
+    generated = _generated(request, pk)
+    return _file_response(request, generated, generated.file, generated.filename, "docx", DOCX_TYPE)
+
+
+@login_required
+def download_pdf(request, pk: int):
+    """The PDF of a generated report, for users who see its park; 404 when none was made."""
+    generated = _generated(request, pk)
+    if not generated.pdf:
+        raise Http404
+    return _file_response(request, generated, generated.pdf, generated.pdf_filename, "pdf", PDF_CONTENT_TYPE)
+
+
+@login_required
+def pdf_page(request, pk: int, number: int):
+    """Page ``number`` of a generated report's PDF as a PNG picture, for the preview."""
+    generated = _generated(request, pk)
+    if not 1 <= number <= len(generated.previews):
+        raise Http404
+    try:
+        handle = default_storage.open(generated.previews[number - 1], "rb")
+    except OSError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type="image/png")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
 
 
 @login_required
@@ -224,7 +328,14 @@ def preview(request, code: str, year: int, kind: str):
             _("The report could not be written into its template: %(reason)s") % {"reason": " ".join(problem.messages)},
         )
         return redirect(editor_url(park, year, kind))
-    return docx_response(request, data, f"{year}-{park.code}-{kind}.docx", obj=park, what="preview")
+    return docx_response(
+        request,
+        data,
+        report_file_name(park.name, year, kind, "docx"),
+        fallback=_ascii_name(park, year, kind, "docx"),
+        obj=park,
+        what="preview",
+    )
 
 
 @login_required
@@ -236,17 +347,23 @@ def history(request, code: str, year: int, kind: str):
     labels = {block.key: outline.STYLE_LABELS[block.style] for block in outline.outline(kind)}
     entries = []
     previous: dict = {}
+    previous_date = None
     for entry in draft.history.order_by("history_date", "history_id").select_related("history_user"):
         texts = entry.texts or {}
         changed = [key for key in outline.text_keys(kind) if texts.get(key) != previous.get(key)]
-        entries.append(
-            {
-                "when": entry.history_date,
-                "who": entry.history_user,
-                "changes": [(key, labels[key], previous.get(key), texts.get(key)) for key in changed],
-            }
-        )
+        changes = [(key, labels[key], previous.get(key), texts.get(key)) for key in changed]
+        if entry.signed_on != previous_date:
+            changes.append(
+                (
+                    annual.DATE_BLOCK,
+                    _("Date of the report"),
+                    annual.official_date(previous_date) if previous_date else _("(the day of generation)"),
+                    annual.official_date(entry.signed_on) if entry.signed_on else _("(the day of generation)"),
+                )
+            )
+        entries.append({"when": entry.history_date, "who": entry.history_user, "changes": changes})
         previous = texts
+        previous_date = entry.signed_on
     entries.reverse()
     return render(
         request,
@@ -325,6 +442,12 @@ def template_download(request, code: str, kind: str):
     park = _park(request, code)
     if kind not in outline.KINDS:
         raise Http404
+    name = _("%(park)s %(kind)s template.docx") % {"park": park.name, "kind": ReportKind(kind).label}
     return docx_response(
-        request, template_for(park, kind), f"template-{park.code}-{kind}.docx", obj=park, what="template"
+        request,
+        template_for(park, kind),
+        name,
+        fallback=f"template-{park.code}-{kind}.docx",
+        obj=park,
+        what="template",
     )

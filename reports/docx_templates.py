@@ -5,13 +5,25 @@ Each block of ``reports.outline`` becomes one paragraph of its style holding
 turning every line of a block's text into a paragraph of the same style.
 
 The layout is the official-document layout of GB/T 9704-2012: A4 paper,
-margins 37/35/28/26 mm (top/bottom/left/right), 22 lines of 28 characters
-(a ``linesAndChars`` document grid), the title in 2号 方正小标宋简体, body text
-in 3号 仿宋_GB2312 indented by two characters, headings in 黑体 / 楷体_GB2312 /
-仿宋_GB2312 bold, and page numbers "— 1 —" in 4号 宋体 at the foot of the page.
-The built files are committed as ``reports/docx/<kind>.docx``
-(``manage.py build_report_templates`` rewrites them); users download them,
-edit them in Word and may upload their own.
+margins 37/35/28/26 mm (top/bottom/left/right), 22 lines of 28 characters,
+the title in 2号 方正小标宋简体, body text in 3号 仿宋_GB2312 indented by two
+characters, headings in 黑体 / 楷体_GB2312 / 仿宋_GB2312 bold, one blank line
+before the signature, the date four characters from the right, and page
+numbers "— 1 —" in 4号 宋体 at the outside corner (odd pages right, even pages
+left, one character in). The built files are committed as
+``reports/docx/<kind>.docx`` (``manage.py build_report_templates`` rewrites
+them); users download them, edit them in Word and may upload their own.
+
+How 28 characters a line come out the same in Word, WPS and LibreOffice: the
+type area is 156 mm (442.25 pt) wide and a 3号 character 16 pt, so only 27
+fit. Every 3号 character is condensed by 0.25 pt (``w:spacing w:val="-5"``),
+advancing 15.75 pt: 28 fit, in every program, with any square CJK face. The
+page has a *line* grid (``w:docGrid w:type="lines"``, 22 lines of 28.95 pt,
+the lines set at exactly that pitch) but no *character* grid: a character
+grid makes each program lay characters out by its own rules (LibreOffice
+gives a character wider than a cell two cells and spreads lines with Latin
+text or punctuation to 13–14 characters), and it is not needed once the
+characters themselves are 1/28 of the line. Fonts: :mod:`reports.docx_fonts`.
 """
 
 from __future__ import annotations
@@ -27,7 +39,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Pt, Twips
 
-from . import outline
+from . import docx_fonts, outline
 
 #: Where the committed default templates live.
 TEMPLATE_DIR = Path(__file__).resolve().parent / "docx"
@@ -90,23 +102,29 @@ def line_pitch_twips() -> int:
     return text_area_twips()[1] // LINES_PER_PAGE
 
 
-def char_space() -> int:
-    """``w:charSpace`` for 28 characters a line.
-
-    Word lays characters on the grid at (body font size + charSpace / 4096) pt; the pitch that
-    fits 28 characters into the type area's width gives the value (about −841 for 3号 on A4).
-    """
-    width = Decimal(text_area_twips()[0]) / 20  # points
-    pitch = width / CHARS_PER_LINE
-    return int(((pitch - Decimal(BODY_SIZE.pt)) * 4096).to_integral_value(ROUND_HALF_UP))
-
-
 def line_spacing() -> Twips:
     """Fixed line spacing equal to the grid pitch."""
     return Twips(line_pitch_twips())
 
 
 # --- building ------------------------------------------------------------------------------
+
+
+def condensed_twentieths(size=BODY_SIZE) -> int:
+    """Character spacing (negative: condensed) that makes 28 characters of ``size`` fit a line.
+
+    −5 twentieths of a point (−0.25 pt) for 3号: 28 × 15.75 pt = 441 pt of the 442.25 pt line.
+    """
+    width = Decimal(text_area_twips()[0]) / 20
+    overflow = Decimal(size.pt) - width / CHARS_PER_LINE
+    if overflow <= 0:
+        return 0
+    return -int((overflow * 20).to_integral_value(ROUND_CEILING))
+
+
+def char_advance_pt(size=BODY_SIZE) -> Decimal:
+    """How far one full-width character of ``size`` advances, condensing included (15.75 pt for 3号)."""
+    return Decimal(size.pt) + Decimal(condensed_twentieths(size)) / 20
 
 
 def _set_fonts(rpr, east_asian: str, *, latin: str = FONT_LATIN) -> None:
@@ -122,6 +140,19 @@ def _set_fonts(rpr, east_asian: str, *, latin: str = FONT_LATIN) -> None:
     fonts.set(qn("w:eastAsia"), east_asian)
     fonts.set(qn("w:cs"), latin)
     fonts.set(qn("w:hint"), "eastAsia")
+
+
+#: Elements that follow ``w:spacing`` in ``w:rPr`` (schema order).
+_AFTER_RUN_SPACING = ("w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:lang")
+
+
+def _set_char_spacing(rpr, twentieths: int) -> None:
+    """Character spacing of a run-properties element, in twentieths of a point (0 written explicitly)."""
+    spacing = rpr.find(qn("w:spacing"))
+    if spacing is None:
+        spacing = OxmlElement("w:spacing")
+        rpr.insert_element_before(spacing, *_AFTER_RUN_SPACING)
+    spacing.set(qn("w:val"), str(twentieths))
 
 
 def _indent_chars(ppr, *, first_line: int = 0, right: int = 0) -> None:
@@ -156,6 +187,12 @@ _AFTER_SNAP_TO_GRID = (
 )
 
 
+def _no_snap_to_grid(ppr) -> None:
+    no_snap = OxmlElement("w:snapToGrid")
+    no_snap.set(qn("w:val"), "0")
+    ppr.insert_element_before(no_snap, *_AFTER_SNAP_TO_GRID)
+
+
 def _outline_level(ppr, level: int) -> None:
     element = OxmlElement("w:outlineLvl")
     element.set(qn("w:val"), str(level))
@@ -163,20 +200,23 @@ def _outline_level(ppr, level: int) -> None:
 
 
 def _set_doc_defaults(document) -> None:
-    """Document defaults: 仿宋 3号, Chinese language, exact grid line spacing, no paragraph spacing."""
+    """Document defaults: 仿宋 3号 condensed to 28 a line, Simplified Chinese, exact grid line spacing."""
     styles = document.styles.element
     defaults = styles.find(qn("w:docDefaults"))
     rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
     for child in list(rpr):
         rpr.remove(child)
     _set_fonts(rpr, FONT_BODY)
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:val"), str(condensed_twentieths()))
+    rpr.append(spacing)
     for tag in ("w:sz", "w:szCs"):
         size = OxmlElement(tag)
         size.set(qn("w:val"), str(int(BODY_SIZE.pt * 2)))
         rpr.append(size)
     lang = OxmlElement("w:lang")
     lang.set(qn("w:val"), "en-US")
-    lang.set(qn("w:eastAsia"), "zh-CN")
+    lang.set(qn("w:eastAsia"), docx_fonts.EAST_ASIAN_LANGUAGE)
     lang.set(qn("w:bidi"), "ar-SA")
     rpr.append(lang)
     ppr = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
@@ -188,8 +228,11 @@ def _set_doc_defaults(document) -> None:
     spacing.set(qn("w:lineRule"), "exact")
     ppr.append(spacing)
 
+    docx_fonts.drop_theme_font_references(document)
     normal = document.styles["Normal"]
-    _set_fonts(normal.element.get_or_add_rPr(), FONT_BODY)
+    normal_rpr = normal.element.get_or_add_rPr()
+    _set_fonts(normal_rpr, FONT_BODY)
+    _set_char_spacing(normal_rpr, condensed_twentieths())
     normal.font.size = BODY_SIZE
     fmt = normal.paragraph_format
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
@@ -199,18 +242,12 @@ def _set_doc_defaults(document) -> None:
     fmt.widow_control = False
 
 
-def condensed_twentieths(size) -> int:
-    """Character spacing (negative: condensed) that makes one character of ``size`` fit one grid cell.
-
-    Word squeezes characters into the grid's pitch by itself; LibreOffice gives a character
-    wider than the pitch two cells, spreading 3号 text to half a line. Condensing each
-    character to the pitch (rounded down to a twentieth of a point) lays both out alike.
-    """
-    width = Decimal(text_area_twips()[0]) / 20
-    overflow = Decimal(size.pt) - width / CHARS_PER_LINE
-    if overflow <= 0:
-        return 0
-    return -int((overflow * 20).to_integral_value(ROUND_CEILING))
+def _set_language_and_fonts(document) -> None:
+    """zh-CN everywhere a language is declared, the font table with fallbacks, the theme named explicitly."""
+    settings = document.settings
+    docx_fonts.set_language(settings.element)
+    docx_fonts.set_font_table(document)
+    docx_fonts.set_theme_fonts(document, latin=FONT_LATIN, major_east_asian=FONT_HEADING1, minor_east_asian=FONT_BODY)
 
 
 def _add_style(document, name: str, *, font: str, size, bold: bool = False):
@@ -221,10 +258,8 @@ def _add_style(document, name: str, *, font: str, size, bold: bool = False):
     rpr = style.element.get_or_add_rPr()
     _set_fonts(rpr, font)
     style.font.size = size
-    if size == BODY_SIZE and condensed_twentieths(size):
-        spacing = OxmlElement("w:spacing")
-        spacing.set(qn("w:val"), str(condensed_twentieths(size)))
-        rpr.insert_element_before(spacing, "w:w", "w:kern", "w:position", "w:sz", "w:szCs")
+    # 3号 text is condensed to 28 a line; other sizes (the 2号 title) keep their natural width.
+    _set_char_spacing(rpr, condensed_twentieths(size) if size == BODY_SIZE else 0)
     style.font.bold = bold
     fmt = style.paragraph_format
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
@@ -238,10 +273,8 @@ def _add_styles(document) -> None:
     title = _add_style(document, STYLE_NAMES[outline.TITLE], font=FONT_TITLE, size=SIZE_2)
     title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title.paragraph_format.space_after = line_spacing()  # one blank line under the title
-    # Off the character grid: 2号 characters would otherwise each take two grid cells.
-    no_snap = OxmlElement("w:snapToGrid")
-    no_snap.set(qn("w:val"), "0")
-    title.element.get_or_add_pPr().insert_element_before(no_snap, *_AFTER_SNAP_TO_GRID)
+    # Off the line grid: each title line takes exactly one line of the page.
+    _no_snap_to_grid(title.element.get_or_add_pPr())
     body = _add_style(document, STYLE_NAMES[outline.BODY], font=FONT_BODY, size=SIZE_3)
     body.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     _indent_chars(body.element.get_or_add_pPr(), first_line=2)
@@ -259,7 +292,10 @@ def _add_styles(document) -> None:
         _outline_level(ppr, level)
     closing = _add_style(document, STYLE_NAMES[outline.CLOSING], font=FONT_BODY, size=SIZE_3)
     closing.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _indent_chars(closing.element.get_or_add_pPr(), right=4)  # GB/T 9704: the date "右空四字"
+    closing.paragraph_format.keep_with_next = True  # the signature stays on the page of its date
+    # GB/T 9704: the date "右空四字"; the signature is centred over it when the report is filled in
+    # (reports.docx_layout).
+    _indent_chars(closing.element.get_or_add_pPr(), right=4)
 
 
 def _set_page(section) -> None:
@@ -276,15 +312,17 @@ def _set_page(section) -> None:
     if grid is None:
         grid = OxmlElement("w:docGrid")
         section._sectPr.append(grid)
-    grid.set(qn("w:type"), "linesAndChars")
+    for attr in list(grid.attrib):
+        del grid.attrib[attr]
+    grid.set(qn("w:type"), "lines")  # a line grid only: see the module's docstring
     grid.set(qn("w:linePitch"), str(line_pitch_twips()))
-    grid.set(qn("w:charSpace"), str(char_space()))
 
 
 def _page_number_run(paragraph, text: str = "", *, field: str = "") -> None:
     run = paragraph.add_run()
     rpr = run._r.get_or_add_rPr()
     _set_fonts(rpr, FONT_PAGE_NUMBER, latin=FONT_PAGE_NUMBER)
+    _set_char_spacing(rpr, 0)
     run.font.size = SIZE_4
     if text:
         run.add_text(text)
@@ -294,19 +332,29 @@ def _page_number_run(paragraph, text: str = "", *, field: str = "") -> None:
     run._r.append(fld_begin)
 
 
-def _add_page_number(section) -> None:
-    """The footer: "— N —" with N a PAGE field, centred, 4号 宋体."""
-    footer = section.footer
+#: GB/T 9704 7.5: the page number one character in from the outside edge of the type area.
+PAGE_NUMBER_INDENT = Twips(_twips(BODY_SIZE))
+
+
+def _page_number(footer, *, odd: bool) -> None:
+    """ "— N —" with N a PAGE field in 4号 宋体: odd pages at the right, even pages at the left."""
     footer.is_linked_to_previous = False
     paragraph = footer.paragraphs[0]
     fmt = paragraph.paragraph_format
-    fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    fmt.alignment = WD_ALIGN_PARAGRAPH.RIGHT if odd else WD_ALIGN_PARAGRAPH.LEFT
     fmt.first_line_indent = Pt(0)
+    if odd:
+        fmt.right_indent = PAGE_NUMBER_INDENT
+    else:
+        fmt.left_indent = PAGE_NUMBER_INDENT
     fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    _no_snap_to_grid(paragraph._p.get_or_add_pPr())
     _page_number_run(paragraph, EM_DASH + " ")
     _page_number_run(paragraph, field="begin")
     instruction = paragraph.add_run()
-    _set_fonts(instruction._r.get_or_add_rPr(), FONT_PAGE_NUMBER, latin=FONT_PAGE_NUMBER)
+    rpr = instruction._r.get_or_add_rPr()
+    _set_fonts(rpr, FONT_PAGE_NUMBER, latin=FONT_PAGE_NUMBER)
+    _set_char_spacing(rpr, 0)
     instruction.font.size = SIZE_4
     instr = OxmlElement("w:instrText")
     instr.set(qn("xml:space"), "preserve")
@@ -316,6 +364,12 @@ def _add_page_number(section) -> None:
     _page_number_run(paragraph, "1")
     _page_number_run(paragraph, field="end")
     _page_number_run(paragraph, " " + EM_DASH)
+
+
+def _add_page_numbers(document, section) -> None:
+    document.settings.odd_and_even_pages_header_footer = True
+    _page_number(section.footer, odd=True)
+    _page_number(section.even_page_footer, odd=False)
 
 
 def placeholder(key: str) -> str:
@@ -331,12 +385,17 @@ def build_document(kind: str):
     document.core_properties.last_modified_by = "ParkParty"
     document.core_properties.comments = ""
     _set_doc_defaults(document)
+    _set_language_and_fonts(document)
     _add_styles(document)
     section = document.sections[0]
     _set_page(section)
-    _add_page_number(section)
+    _add_page_numbers(document, section)
+    previous = None
     for block in outline.outline(kind):
+        if block.style == outline.CLOSING and previous not in (None, outline.CLOSING):
+            document.add_paragraph("", style="Normal")  # GB/T 9704: one blank line before the signature
         document.add_paragraph(placeholder(block.key), style=STYLE_NAMES[block.style])
+        previous = block.style
     return document
 
 

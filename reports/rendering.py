@@ -15,7 +15,9 @@ its braces and percent signs are written as character references, so text
 such as ``{{ x }}`` or ``a & b < c`` can neither be interpreted by Jinja nor
 break the XML. A line break in a string starts a new paragraph with the
 style of the paragraph holding the placeholder (docxtpl's ``\\a``), so a body
-block of several lines becomes several indented body paragraphs.
+block of several lines becomes several indented body paragraphs. The filled
+document is then finished (:func:`reports.docx_layout.finish`: the title's
+line breaks, the signature centred over the date).
 
 Whatever goes wrong reaches the caller as :class:`TemplateProblem`, whose
 messages are in the user's language and say where the problem is.
@@ -23,6 +25,7 @@ messages are in the user's language and say where the problem is.
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import zipfile
@@ -36,7 +39,7 @@ from django.utils.translation import gettext as _
 from docxtpl import DocxTemplate
 from markupsafe import Markup, escape
 
-from . import outline, template_rules
+from . import docx_layout, outline, template_rules
 from .sandbox import ReportEnvironment, TemplateFailure, run_isolated
 from .template_messages import failure_messages
 from .template_rules import Source
@@ -140,6 +143,9 @@ def _document(data: bytes) -> DocxTemplate:
 
 def _fill(document: DocxTemplate, prepared: dict) -> bytes:
     document.render(prepared, jinja_env=ReportEnvironment())
+    park = prepared.get("park")
+    park_name = html.unescape(str(park.get("name", ""))) if isinstance(park, Mapping) else ""
+    docx_layout.finish(document.docx, park_name=park_name)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

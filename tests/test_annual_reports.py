@@ -9,6 +9,7 @@ sentence, and the GB/T 9704 layout.
 import datetime
 import io
 from io import StringIO
+from urllib.parse import quote
 
 import docx
 import pytest
@@ -275,6 +276,74 @@ def test_generate_keeps_the_file_and_download_returns_the_docx(client, park, sta
     assert paragraphs(document)[0] == f"{YEAR}年报告测试园区抓基层党建工作述职报告"
 
 
+def test_the_date_chosen_in_the_editor_is_kept_with_history_and_printed_as_gbt_9704_writes_it(client, park, staff):
+    """A 2023 report generated later is dated as the user says: 2024年1月5日 (no leading zeros)."""
+    as_user(client, staff)
+    assert 'name="signed_on" value=""' in client.get(editor(park)).content.decode()
+    data = form_texts(load_report(park, YEAR, outline.DUTY))
+    response = client.post(editor(park), {**data, "signed_on": "2024-01-05", "version": "0", "action": "save"})
+    assert response.status_code == 302
+    draft = ReportDraft.objects.get()
+    assert draft.signed_on == datetime.date(2024, 1, 5) and draft.texts == {}
+    assert 'name="signed_on" value="2024-01-05"' in client.get(editor(park)).content.decode()
+    log = client.get(history(park)).content.decode()
+    assert "落款日期" in log and "2024年1月5日" in log and "（生成当天）" in log
+
+    data = form_texts(load_report(park, YEAR, outline.DUTY))
+    response = client.post(
+        editor(park), {**data, "signed_on": "2024-01-05", "version": draft.version, "action": "generate"}
+    )
+    generated = GeneratedReport.objects.get()
+    assert generated.signed_on == datetime.date(2024, 1, 5)
+    with generated.file.open("rb") as handle:
+        texts = paragraphs(read(handle.read()))
+    assert texts[-1] == "2024年1月5日"
+    assert texts[-3] == ""  # one blank line between the body and the signature
+
+
+def test_without_a_chosen_date_the_report_is_dated_the_day_it_is_generated(park, staff):
+    generated = report_generate(load_report(park, YEAR, outline.SITUATION), user=fresh(staff))
+    today = timezone.localdate()
+    assert generated.signed_on == today
+    with generated.file.open("rb") as handle:
+        assert paragraphs(read(handle.read()))[-1] == f"{today.year}年{today.month}月{today.day}日"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("2024-13-40", "请以日期形式填写落款日期"), ("1999-12-31", "落款日期须在 2023年1月1日至")],
+)
+def test_a_date_of_the_report_that_is_not_a_date_or_out_of_range_changes_nothing(client, park, staff, value, message):
+    as_user(client, staff)
+    data = form_texts(load_report(park, YEAR, outline.DUTY), intro="不应保存。")
+    response = client.post(editor(park), {**data, "signed_on": value, "version": "0", "action": "generate"})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not ReportDraft.objects.exists() and not GeneratedReport.objects.exists()
+
+
+def test_changing_the_date_on_a_stale_version_is_refused(park, staff, staff2):
+    first = load_report(park, YEAR, outline.DUTY)
+    report_draft_save(first, {}, user=fresh(staff), expected_version=0, signed_on=datetime.date(2024, 1, 5))
+    mine, theirs = load_report(park, YEAR, outline.DUTY), load_report(park, YEAR, outline.DUTY)
+    version = mine.saved.version
+    report_draft_save(mine, {}, user=fresh(staff), expected_version=version, signed_on=datetime.date(2024, 1, 8))
+    with pytest.raises(StaleEditError):
+        report_draft_save(theirs, {}, user=fresh(staff2), expected_version=version, signed_on=None)
+    assert ReportDraft.objects.get().signed_on == datetime.date(2024, 1, 8)
+
+
+def test_downloads_of_the_editor_are_named_in_chinese(client, park, staff):
+    as_user(client, staff)
+    response = client.get(preview(park))
+    assert (
+        "filename*=UTF-8''" + quote("2023年报告测试园区抓基层党建工作述职报告.docx") in response["Content-Disposition"]
+    )
+    assert 'filename="2023-RA-duty.docx"' in response["Content-Disposition"]
+    template = client.get(reverse("annual:template_download", args=[park.code, outline.SITUATION]))
+    assert quote("报告测试园区党建工作情况报告模板.docx") in template["Content-Disposition"]
+
+
 def test_county_reviewer_reads_any_park_but_cannot_save(client, park, staff, county):
     report_draft_save(
         load_report(park, YEAR, outline.DUTY), {"intro": "园区写的。"}, user=fresh(staff), expected_version=0
@@ -312,7 +381,8 @@ def test_secretary_has_no_reports(client, park, secretary, staff):
         history(park),
         reverse("annual:download", args=[generated.pk]),
     ):
-        assert client.get(url).status_code == 404, url
+        assert client.get(url).status_code in (403, 404), url  # the index says no (403); a park's report is not there
+    assert client.get(reverse("annual:index")).status_code == 403
     assert client.post(editor(park), {"action": "save"}).status_code == 404
 
 

@@ -48,7 +48,15 @@ from reports.services import report_template_upload
 
 from . import factories as f
 
-COMPARED_PARTS = ("word/document.xml", "word/styles.xml", "word/footer1.xml", "word/settings.xml")
+COMPARED_PARTS = (
+    "word/document.xml",
+    "word/styles.xml",
+    "word/footer1.xml",
+    "word/footer2.xml",
+    "word/settings.xml",
+    "word/fontTable.xml",
+    "word/theme/theme1.xml",
+)
 FIGURE_KEYS = ("members_total", "enterprises_total", "org_coverage_rate")
 
 
@@ -119,10 +127,15 @@ def test_build_report_templates_command_rewrites_the_files(tmp_path, monkeypatch
 
 @pytest.mark.parametrize("kind", outline.KINDS)
 def test_default_template_holds_one_paragraph_per_block_in_its_style(kind):
+    """One paragraph a block, and the blank line GB/T 9704 leaves between the body and the signature."""
     paragraphs = read(default_template(kind)).paragraphs
-    assert [(p.text, p.style.name) for p in paragraphs] == [
-        ("{{ text." + block.key + " }}", STYLE_NAMES[block.style]) for block in outline.outline(kind)
-    ]
+    expected = []
+    for block in outline.outline(kind):
+        if block.style == outline.CLOSING and expected and expected[-1][1] != STYLE_NAMES[outline.CLOSING]:
+            expected.append(("", "Normal"))
+        expected.append(("{{ text." + block.key + " }}", STYLE_NAMES[block.style]))
+    assert [(p.text, p.style.name) for p in paragraphs] == expected
+    assert ("", "Normal") in expected
 
 
 @pytest.mark.parametrize("kind", outline.KINDS)
@@ -147,17 +160,50 @@ def test_rendered_report_is_a4_with_official_margins():
         assert abs(actual - Mm(expected)) < Mm(0.1)
 
 
-def test_document_grid_gives_22_lines_of_28_characters():
-    section = rendered().sections[0]
+def test_document_grid_gives_22_lines_and_condensed_characters_give_28_a_line():
+    """A line grid of 22 lines; no character grid (programs lay that out differently): 28 condensed characters fit."""
+    document = rendered()
+    section = document.sections[0]
     grid = section._sectPr.find(qn("w:docGrid"))
-    assert grid.get(qn("w:type")) == "linesAndChars"
+    assert grid.get(qn("w:type")) == "lines"
+    assert grid.get(qn("w:charSpace")) is None
     line_pitch = int(grid.get(qn("w:linePitch")))
     text_height = section.page_height.twips - section.top_margin.twips - section.bottom_margin.twips
     assert text_height // line_pitch == 22
     assert abs(Pt(line_pitch / 20).pt - 28.95) < 0.05
     text_width_pt = (section.page_width.twips - section.left_margin.twips - section.right_margin.twips) / 20
-    char_pitch_pt = 16 + int(grid.get(qn("w:charSpace"))) / 4096
-    assert round(text_width_pt / char_pitch_pt, 2) == pytest.approx(28, abs=0.01)
+    for name in ("Normal", STYLE_NAMES[outline.BODY], STYLE_NAMES[outline.HEADING1], STYLE_NAMES[outline.CLOSING]):
+        condensed = int(document.styles[name].element.rPr.find(qn("w:spacing")).get(qn("w:val"))) / 20
+        advance = 16 + condensed
+        assert int(text_width_pt // advance) == 28, name
+    title = document.styles[STYLE_NAMES[outline.TITLE]].element.rPr.find(qn("w:spacing"))
+    assert title.get(qn("w:val")) == "0"  # the 2号 title keeps its natural width
+
+
+def test_document_declares_simplified_chinese_and_font_fallbacks():
+    document = rendered()
+    lang = document.settings.element.find(qn("w:themeFontLang"))
+    assert lang.get(qn("w:eastAsia")) == "zh-CN"
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    assert defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}").get(qn("w:eastAsia")) == "zh-CN"
+    with zipfile.ZipFile(io.BytesIO(render_report(default_template(outline.DUTY), context()))) as package:
+        parts = {name: package.read(name).decode("utf-8") for name in package.namelist() if name.endswith(".xml")}
+    assert not any("ja-JP" in xml for xml in parts.values())
+    assert "ＭＳ" not in parts["word/fontTable.xml"]
+    assert "eastAsiaTheme" not in parts["word/styles.xml"]
+    fonts = docx.oxml.parse_xml(parts["word/fontTable.xml"].encode())
+    alternatives = {
+        font.get(qn("w:name")): (
+            font.find(qn("w:altName")).get(qn("w:val")),
+            font.find(qn("w:charset")).get(qn("w:val")),
+        )
+        for font in fonts.findall(qn("w:font"))
+    }
+    assert alternatives[FONT_BODY] == ("仿宋", "86")
+    assert alternatives[FONT_HEADING2] == ("楷体", "86")
+    assert alternatives[FONT_TITLE][1] == "86"
+    assert alternatives[FONT_HEADING1][1] == "86"
+    assert alternatives[FONT_PAGE_NUMBER][1] == "86"
 
 
 def test_styles_carry_the_official_fonts_and_sizes():
@@ -204,17 +250,25 @@ def test_paragraphs_keep_their_block_styles():
     assert styles["2024年1月10日"] == STYLE_NAMES[outline.CLOSING]
 
 
-def test_footer_shows_page_number_field_between_em_dashes():
-    footer = rendered().sections[0].footer
-    paragraph = footer.paragraphs[0]
-    xml = paragraph._p.xml
-    assert re.search(r"<w:instrText[^>]*> PAGE </w:instrText>", xml)
-    assert xml.count("<w:fldChar") == 3
-    assert paragraph.text == "— 1 —"
-    assert paragraph.alignment == WD_ALIGN_PARAGRAPH.CENTER
-    for run in paragraph.runs:
-        assert run.font.size == Pt(14)
-        assert run._r.rPr.rFonts.get(qn("w:eastAsia")) == FONT_PAGE_NUMBER
+def test_page_numbers_sit_at_the_outside_corners_between_em_dashes():
+    """GB/T 9704 7.5: "— 1 —" in 4号 宋体, odd pages one character in from the right, even pages from the left."""
+    document = rendered()
+    assert document.settings.odd_and_even_pages_header_footer
+    section = document.sections[0]
+    for footer, alignment, indent in (
+        (section.footer, WD_ALIGN_PARAGRAPH.RIGHT, "right_indent"),
+        (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT, "left_indent"),
+    ):
+        paragraph = footer.paragraphs[0]
+        xml = paragraph._p.xml
+        assert re.search(r"<w:instrText[^>]*> PAGE </w:instrText>", xml)
+        assert xml.count("<w:fldChar") == 3
+        assert paragraph.text == "— 1 —"
+        assert paragraph.alignment == alignment
+        assert getattr(paragraph.paragraph_format, indent) == Pt(16)
+        for run in paragraph.runs:
+            assert run.font.size == Pt(14)
+            assert run._r.rPr.rFonts.get(qn("w:eastAsia")) == FONT_PAGE_NUMBER
 
 
 # Filling in text --------------------------------------------------------------------------

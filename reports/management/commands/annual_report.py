@@ -1,4 +1,4 @@
-"""annual_report --park CODE --year YYYY [--kind situation|duty] -o FILE.docx"""
+"""annual_report --park CODE --year YYYY [--kind situation|duty] -o FILE.docx|FILE.pdf"""
 
 from pathlib import Path
 
@@ -11,6 +11,7 @@ from parkparty import audit
 from parkparty.models import AuditKind
 from reports import outline
 from reports.annual import load_report, render
+from reports.pdf import as_requested
 from reports.rendering import TemplateProblem
 
 
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--park", required=True, help="park code")
         parser.add_argument("--year", required=True, type=int)
         parser.add_argument("--kind", choices=outline.KINDS, default=outline.DUTY)
-        parser.add_argument("-o", "--output", required=True, help="the .docx file to write")
+        parser.add_argument("-o", "--output", required=True, help="the file to write: .docx, or .pdf (LibreOffice)")
 
     def handle(self, *args, park, year, kind, output, **options):
         found = Park.objects.filter(code=park).first()
@@ -35,6 +36,7 @@ class Command(BaseCommand):
             data = render(report)
         except TemplateProblem as problem:
             raise CommandError("\n".join(problem.messages)) from None
+        data = as_requested(data, target)
         target.write_bytes(data)
         audit.record(
             AuditKind.REPORT_GENERATED,
