@@ -321,6 +321,7 @@ class ActivityRow:
     actual_attendance: int
     is_special_lecture: bool
     park_id: int | None = None
+    place_id: int | None = None  # the service centre it was held at
 
 
 @memoized
@@ -337,10 +338,13 @@ def activities(fs) -> list[ActivityRow]:
         "actual_attendance",
         "is_special_lecture",
         "park_id",
+        "place_id",
     )
     return [
-        ActivityRow(pk, kind, held_on, org, audience or "", partner or "", attendance or 0, special, park)
-        for pk, kind, held_on, org, audience, partner, attendance, special, park in fs.scoped(qs).values_list(*fields)
+        ActivityRow(pk, kind, held_on, org, audience or "", partner or "", attendance or 0, special, park, place)
+        for pk, kind, held_on, org, audience, partner, attendance, special, park, place in fs.scoped(qs).values_list(
+            *fields
+        )
     ]
 
 
@@ -402,7 +406,7 @@ def _narrow_funding(fs, rows):
 def notice_receipts(fs) -> list[NoticeReceipt]:
     """Receipts in scope of notices issued in the year up to the as-of date."""
     qs = NoticeReceipt.objects.filter(notice__issued_on__gte=fs.year_start, notice__issued_on__lte=fs.as_of)
-    fields = ("pk", "park_id", "received_at", "notice__deadline", "notice_id")
+    fields = ("pk", "park_id", "organization_id", "received_at", "notice__deadline", "notice_id")
     return list(fs.scoped(qs).select_related("notice").only(*fields))
 
 
