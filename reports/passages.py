@@ -109,6 +109,11 @@ def members_split(f: Facts) -> str:
     return ""
 
 
+def flat_people(f: Facts) -> str:
+    """53名员工 (or 引进人才 when nobody housed is recorded)."""
+    return f"{f.v('talent_flat_people')}名员工" if f.has("talent_flat_people") else "引进人才"
+
+
 def centres_phrase(f: Facts) -> str:
     if not f.has("service_centers"):
         return ""
@@ -130,9 +135,10 @@ def situation_overview(f: Facts, park_name: str) -> str:
     if f.has("orgs_total"):
         first = (
             f"截至{as_of}，{park_name}共有基层党组织{f.v('orgs_total')}个（{organization_kinds(f)}）"
-            f"{with_change(f, 'orgs_total', '个', growth=False)}；"
-            f"共有党员{f.v('members_total')}名{members_split(f)}{with_change(f, 'members_total', '名')}"
+            f"{with_change(f, 'orgs_total', '个', growth=False)}"
         )
+        if f.has("members_total"):
+            first += f"；共有党员{f.v('members_total')}名{members_split(f)}{with_change(f, 'members_total', '名')}"
         centres_text = centres_phrase(f)
         first += f"；{centres_text}。" if centres_text else "。"
         second = f"园区{enterprises}。" if enterprises else ""
@@ -244,7 +250,7 @@ def members_found(f: Facts) -> str:
         )
     carriers = len(f.fs["members_outside_organizations"].pks)
     lead = "摸排发现" if f.has("enterprises_surveyed") else "从企业台账看"
-    text = f"{lead}，园区有{carriers}家企业有党员，共{f.v('members_outside_organizations')}名"
+    text = f"{lead}，园区共有{f.v('members_outside_organizations')}名党员分布在{carriers}家企业"
     ready, few = f.n("enterprises_should_form"), f.n("enterprises_few_members")
     detail = []
     if ready:
@@ -353,11 +359,13 @@ def coverage(f: Facts, problems, *, duty: bool) -> str:
             f"注重抓点带面，现有党建示范点{len(points_)}个（{said}），"
             f"{top.name}被命名为{LEVELS.get(top.demonstration_level, '')}党建示范点。"
         )
+    building = "因企施策，推进组建" if f.has("enterprises_with_org") else "选派指导员，做好组建准备"
     if duty:
-        return points([("建立台账，摸清底数", survey), ("因企施策，推进组建", build)]) or build
-    return points(
-        [("全面摸底调查", survey), ("分类推进组建", build), ("严把发展质量", grow), ("培育示范典型", example)]
-    ) or ("园区将把摸清企业和党员底数作为推进“两个覆盖”的第一步。")
+        return points([("建立台账，摸清底数", survey), (building, build)]) or build
+    building = "分类推进组建" if f.has("enterprises_with_org") else "选派党建指导员"
+    return points([("全面摸底调查", survey), (building, build), ("严把发展质量", grow), ("培育示范典型", example)]) or (
+        "园区将把摸清企业和党员底数作为推进“两个覆盖”的第一步。"
+    )
 
 
 def inspections(f: Facts) -> str:
@@ -461,7 +469,7 @@ def service_positions(f: Facts) -> str:
         )
         people = []
         if f.has("talent_flats"):
-            people.append(f"为{f.v('talent_flat_people')}名企业员工提供人才公寓{f.v('talent_flats')}套")
+            people.append(f"为{flat_people(f)}提供人才公寓{f.v('talent_flats')}套")
         if f.has("schooling_solved"):
             people.append(f"解决职工子女就学{f.v('schooling_solved')}人")
         requests += ("，".join(people) + "。") if people else ""
@@ -567,11 +575,12 @@ def background(f: Facts) -> str:
 def duty_overview(f: Facts, park_name: str) -> str:
     enterprises = enterprises_by_status(f)
     if f.has("orgs_total"):
-        first = f"园区{enterprises}" if enterprises else "园区"
+        first = f"{park_name}{enterprises}" if enterprises else park_name
         first += f"；已建立党组织的企业{f.v('enterprises_with_org')}家，" if f.has("enterprises_with_org") else "；"
-        first += f"共有基层党组织{f.v('orgs_total')}个、党员{f.v('members_total')}名。"
+        first += f"共有基层党组织{f.v('orgs_total')}个"
+        first += f"、党员{f.v('members_total')}名。" if f.has("members_total") else "。"
     elif enterprises:
-        first = f"园区{enterprises}，目前还没有建立党组织"
+        first = f"{park_name}{enterprises}，目前还没有建立党组织"
         if f.has("members_outside_organizations"):
             first += f"，企业中有党员{f.v('members_outside_organizations')}名"
         first += "。"
@@ -603,9 +612,9 @@ def management(f: Facts) -> str:
     if f.has("secretary_trainings"):
         organizers = secretary_training_organizers(f.fs)
         by = f"{names(organizers, limit=4, unit='个单位')}举办的" if organizers else ""
+        times = f"、{f.v('secretary_training_person_times')}人次" if f.has("secretary_training_person_times") else ""
         mechanism += (
-            f"组织园区企业党组织书记参加{by}培训班{f.v('secretary_trainings')}场次、"
-            f"{f.v('secretary_training_person_times')}人次，提升抓党建工作的能力。"
+            f"组织园区企业党组织书记参加{by}培训班{f.v('secretary_trainings')}场次{times}，提升抓党建工作的能力。"
         )
     support = []
     if f.has("startup_funds"):
@@ -641,17 +650,20 @@ def enterprise_services(f: Facts) -> str:
         serve.append(f"解答惠企政策咨询{f.v('requests_policy')}项，帮助企业用好省、市、县惠企政策")
     first = ("，".join(serve) + "。") if serve else ""
     if f.has("requests_received"):
-        first += f"全年受理企业诉求{f.v('requests_received')}项、办结{f.v('requests_closed')}项"
-        first += f"，办结率{f.rate('requests_closure_rate')}。" if f.fs["requests_closure_rate"].value else "。"
+        first += f"全年受理企业诉求{f.v('requests_received')}项"
+        first += (
+            f"、办结{f.v('requests_closed')}项，办结率{f.rate('requests_closure_rate')}。"
+            if f.has("requests_closed")
+            else "，目前都还在办理中。"
+        )
         first += request_example(f)
     talent = []
     if f.has("employee_trainings"):
         where = "依托党群服务中心" if f.has("service_centers") else ""
-        talent.append(
-            f"{where}开展职工安全教育和技能培训{f.v('employee_trainings')}场次、{f.v('employee_training_person_times')}人次"
-        )
+        times = f"、{f.v('employee_training_person_times')}人次" if f.has("employee_training_person_times") else ""
+        talent.append(f"{where}开展职工安全教育和技能培训{f.v('employee_trainings')}场次{times}")
     if f.has("talent_flats"):
-        talent.append(f"为园区{f.v('talent_flat_people')}名员工提供人才公寓{f.v('talent_flats')}套")
+        talent.append(f"为园区{flat_people(f)}提供人才公寓{f.v('talent_flats')}套")
     if f.has("schooling_solved"):
         talent.append(f"解决职工子女就学{f.v('schooling_solved')}人")
     second = ("，".join(talent) + "，为企业引进人才解决后顾之忧。") if talent else ""

@@ -70,9 +70,8 @@ def posts_unfilled(fs):
     f = Facts(fs)
     if not f.has("posts_vacant"):
         return None
-    facts = (
-        f"园区核定编制{f.v('posts_authorised')}个、实有{f.v('posts_actual')}人，尚有{f.v('posts_vacant')}个岗位空缺。"
-    )
+    actual = f"实有{f.v('posts_actual')}人" if f.has("posts_actual") else "目前还没有在岗人员"
+    facts = f"园区核定编制{f.v('posts_authorised')}个、{actual}，尚有{f.v('posts_vacant')}个岗位空缺。"
     people = staffing_people(fs)
     return Problem(
         "posts_unfilled",
