@@ -533,3 +533,21 @@ def test_sparse_records_never_print_a_zero(db, tmp_path):
         assert "—" not in text and "None" not in text
         assert "核定编制3个、目前还没有在岗人员" in text
         assert not numbering_errors(paragraphs)
+
+
+def test_integration_and_staffing_people_are_checked_where_they_are_entered(db):
+    from django.core.exceptions import ValidationError
+
+    zone = f.ParkFactory(code="ZI")
+    zone.is_core, zone.integrated_on = True, D(2020, 1, 6)
+    with pytest.raises(ValidationError) as refused:
+        zone.full_clean()
+    assert set(refused.value.message_dict) == {"is_core", "integrated_on"}
+    sub = f.ParkFactory(code="ZI1", parent=f.ParkFactory(code="ZI0"), is_core=True, integrated_on=D(2020, 1, 6))
+    sub.full_clean()
+    staffing = f.ParkStaffingFactory.build(
+        park=sub, year=YEAR, leader_since=D(2023, 3, 1), officers_since=D(2023, 2, 1)
+    )
+    with pytest.raises(ValidationError) as refused:
+        staffing.full_clean()
+    assert set(refused.value.message_dict) == {"leader_position", "party_officers"}
