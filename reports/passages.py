@@ -394,7 +394,10 @@ def inspections(f: Facts) -> str:
             if f.has("infrastructure_solved")
             else "听取企业意见建议"
         )
-        text += f"{'' if text else '园区'}{meet}{solved}，企业对园区服务总体认可。"
+        text += f"{'' if text else '园区'}{meet}{solved}"
+        if f.fs["requests_satisfaction_rate"].value is not None:
+            text += f"，企业对诉求办理结果表示满意的占{f.rate('requests_satisfaction_rate')}"
+        text += "。"
     return text or "园区将联合应急、环保、市场监管、住建等部门深入企业开展服务，帮助企业解决生产经营中的实际困难。"
 
 
@@ -605,10 +608,10 @@ def management(f: Facts) -> str:
         spread = f"针对“一区{cn_number(len(found.parks))}园”布局相对分散的实际，" if found else ""
         parts = []
         if county:
-            parts.append(f"对{county}个企业党组织实行以县委非公工委管理为主、园区协助的方式")
+            parts.append(f"{county}个企业党组织由县委非公工委直接管理、园区协同配合")
         if township:
-            parts.append(f"对分布在乡镇园区的{township}个企业党组织实行以乡镇党委日常管理为主、园区协助的方式")
-        mechanism = f"{spread}配合县委非公工委健全工作网络，{'，'.join(parts)}，形成工作合力。"
+            parts.append(f"{township}个企业党组织由所在乡镇党委负责日常管理、园区协同配合")
+        mechanism = f"{spread}配合县委非公工委健全工作网络，{'；'.join(parts)}，形成工作合力。"
     if f.has("secretary_trainings"):
         organizers = secretary_training_organizers(f.fs)
         by = f"{names(organizers, limit=4, unit='个单位')}举办的" if organizers else ""
@@ -643,14 +646,14 @@ def management(f: Facts) -> str:
 def enterprise_services(f: Facts) -> str:
     serve = []
     if f.has("owner_symposiums"):
-        serve.append(f"定期召开业主座谈会，全年召开{f.v('owner_symposiums')}次")
+        serve.append(f"全年召开业主座谈会{f.v('owner_symposiums')}次")
     if f.has("infrastructure_solved"):
         serve.append(f"深入企业和项目工地，协调解决用地、用水、用电等基础设施配套问题{f.v('infrastructure_solved')}个")
     if f.has("requests_policy"):
         serve.append(f"解答惠企政策咨询{f.v('requests_policy')}项，帮助企业用好省、市、县惠企政策")
     first = ("，".join(serve) + "。") if serve else ""
     if f.has("requests_received"):
-        first += f"全年受理企业诉求{f.v('requests_received')}项"
+        first += f"园区共受理企业诉求{f.v('requests_received')}项"
         first += (
             f"、办结{f.v('requests_closed')}项，办结率{f.rate('requests_closure_rate')}。"
             if f.has("requests_closed")

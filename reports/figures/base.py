@@ -364,6 +364,7 @@ class RequestRow:
     quantity: int
     people_served: int
     park_id: int | None = None
+    satisfaction: int | None = None  # the enterprise's rating of a finished request (1–5)
 
 
 @memoized
@@ -371,12 +372,36 @@ def requests(fs) -> list[RequestRow]:
     """Service requests received on or before the as-of date, in scope (overdue ones may be older)."""
     qs = fs.scoped(ServiceRequest.objects.filter(received_on__lte=fs.as_of))
     rows = []
-    fields = ("pk", "category", "received_on", "due_on", "status", "closed_on", "quantity", "people_served", "park_id")
-    for pk, category, received_on, due_on, status, closed_on, quantity, people, park in qs.values_list(*fields):
+    fields = (
+        "pk",
+        "category",
+        "received_on",
+        "due_on",
+        "status",
+        "closed_on",
+        "quantity",
+        "people_served",
+        "park_id",
+        "satisfaction",
+    )
+    for pk, category, received_on, due_on, status, closed_on, quantity, people, park, rating in qs.values_list(*fields):
         done = closed_on is not None and closed_on <= fs.as_of
         closed = done and status == RequestStatus.CLOSED
         finished = done and status in (RequestStatus.CLOSED, RequestStatus.REJECTED)
-        rows.append(RequestRow(pk, category, received_on, due_on, closed, finished, quantity or 0, people or 0, park))
+        rows.append(
+            RequestRow(
+                pk,
+                category,
+                received_on,
+                due_on,
+                closed,
+                finished,
+                quantity or 0,
+                people or 0,
+                park,
+                rating if done else None,
+            )
+        )
     return rows
 
 

@@ -20,13 +20,14 @@ from organizations.models import (
     ManagingBody,
     NoOrganizationReason,
     RequestCategory,
+    Satisfaction,
     ServiceCenter,
     ServiceCenterKind,
 )
 
 from . import base
 from .compliance import compliance, quarters
-from .core import COUNT, ENTERPRISES, ITEMS, ORGANIZATIONS, PEOPLE, PERSON_TIMES, SCORE, TIMES, figure
+from .core import COUNT, ENTERPRISES, ITEMS, ORGANIZATIONS, PEOPLE, PERSON_TIMES, RATE, SCORE, TIMES, figure, rate
 from .definitions import (
     ACTIVITY,
     ENTERPRISE,
@@ -308,6 +309,14 @@ def listening_visit_person_times(fs):
 def infrastructure_repairs(fs):
     rows = [r for r in base.requests_of_year(fs) if r.closed and r.category == RequestCategory.INFRASTRUCTURE]
     return counted(rows)
+
+
+@figure("requests_satisfaction_rate", _("Requests closed to the enterprise's satisfaction"), RATE, G_REQUESTS, REQUEST)
+def requests_satisfaction_rate(fs):
+    """Of the year's closed requests the enterprise rated, the share rated satisfied or very satisfied."""
+    rated = [r for r in base.requests_of_year(fs) if r.closed and r.satisfaction]
+    satisfied = [r for r in rated if r.satisfaction >= Satisfaction.SATISFIED]
+    return rate(len(satisfied), len(rated)), pks(satisfied)
 
 
 @figure("notices_late", _("Notices not signed for by everyone in time"), ITEMS, G_SUPPORT, "organizations.Notice")
