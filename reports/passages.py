@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 
 from organizations.models import ActivityKind, PartnerDepartment, RequestCategory
+from reports.figures import base
 from reports.figures.details import centres
 from reports.figures.examples import (
     advanced_organizations,
@@ -427,6 +428,9 @@ def request_example(f: Facts) -> str:
         RequestCategory.SCHOOLING: f"解决{request.people_served}名职工子女就学" if request.people_served else "",
     }.get(request.category, f"惠及{request.people_served}人" if request.people_served else "")
     closed = f"于{month_day(request.closed_on)}办结" if request.closed_on else "已办结"
+    alone = sum(1 for r in base.requests_of_year(f.fs) if r.closed and r.category == request.category) == 1
+    if alone:
+        served = ""  # the category's total already says what this one request served
     return f"如{who}“{request.title}”，{unit}{closed}" + (f"，{served}" if served else "") + "。"
 
 
@@ -552,6 +556,16 @@ def model_measures(f: Facts) -> list[str]:
 # Duty: the park, the work, causes and plans ----------------------------------------------------
 
 
+def awards_vary(f: Facts) -> str:
+    """不等 after a range of amounts, nothing after a single amount."""
+    low, high = f.fs["performance_award_range"].value
+    return "不等" if low != high else ""
+
+
+def sub_park(f: Facts) -> bool:
+    return f.fs.park is not None and f.fs.park.parent_id is not None
+
+
 def background(f: Facts) -> str:
     """How the zone was formed (一区五园), from the parks' records; "" when nothing is recorded."""
     found = integration(f.fs)
@@ -560,8 +574,11 @@ def background(f: Facts) -> str:
     zone, parks, core = found.zone, found.parks, found.core
     count = f"“一区{cn_number(len(parks))}园”"
     if f.fs.park.pk != zone.pk:
-        role = "核心园区" if f.fs.park.is_core else "园区之一"
-        return f"{f.fs.park.name}是{zone.name}{count}的{role}。"
+        park = f.fs.park
+        if park.is_core:
+            return f"{park.name}是{zone.name}{count}的核心园区。"
+        joined = f"{park.integrated_on.year}年整合纳入{zone.name}，" if park.integrated_on else f"属于{zone.name}，"
+        return f"{park.name}{joined}是{count}中的一园。"
     if not zone.integration_principle and not found.integrated:
         return f"{zone.name}由{'、'.join(p.name for p in parks)}组成，形成{count}的发展格局。"
     text = f"按照{zone.integration_principle}的工作思路，" if zone.integration_principle else ""
@@ -629,7 +646,7 @@ def management(f: Facts) -> str:
     if f.has("performance_awards"):
         guarantee += (
             f"年底对党组织书记履职情况进行考核，评选优秀党组织书记{f.v('performance_awards')}名，"
-            f"发放绩效奖励{f.v('performance_award_range')}元不等，在园区形成比学赶超抓党建的氛围。"
+            f"发放绩效奖励{f.v('performance_award_range')}元{awards_vary(f)}，在园区形成比学赶超抓党建的氛围。"
         )
     if not f.has("orgs_total"):
         groundwork = ""
@@ -691,7 +708,7 @@ def causes(f: Facts) -> str:
     if offline and f.has("orgs_total"):
         held = f"，全年在党群服务中心开展的活动{f.v('centre_activities')}次" if f.has("centre_activities") else ""
         found.append(f"党建活动载体还不够丰富{held}，企业党组织和职工的参与面还不广，党组织作用发挥不够明显")
-    elif f.has("enterprises_total"):
+    elif f.has("enterprises_total") and not sub_park(f):  # a sub-park uses its zone's centre
         found.append("园区还没有建成线下党群服务中心，党建活动缺少固定阵地，活动形式比较单一")
     spread = integration(f.fs)
     if spread is not None and len(spread.parks) > 1 and f.fs.park.pk == spread.zone.pk:
@@ -700,6 +717,8 @@ def causes(f: Facts) -> str:
         )
     if not found:
         found.append("园区党建工作起步较晚、基础较薄弱，抓党建促发展的经验还不多")
+    if len(found) == 1:
+        return f"从深层次分析，问题产生的主要原因是{found[0]}。"
     return "从深层次分析，问题产生的原因主要有：" + listed(found)
 
 
@@ -714,8 +733,9 @@ def coverage_plans(f: Facts) -> list[str]:
 def management_plans(f: Facts) -> list[str]:
     if not f.has("orgs_total"):
         return []
-    centre = "持续抓好党群服务中心建设，完善中心各项管理制度" if f.has("service_centers") else ""
-    return [centre or "建设园区党群服务中心，为企业党组织和党员提供活动阵地"]
+    if f.has("service_centers") or sub_park(f):
+        return ["持续抓好党群服务中心建设，完善中心各项管理制度，用好线上线下服务阵地"]
+    return ["建设园区党群服务中心，为企业党组织和党员提供活动阵地"]
 
 
 def organ_plans(f: Facts) -> list[str]:

@@ -551,3 +551,15 @@ def test_integration_and_staffing_people_are_checked_where_they_are_entered(db):
     with pytest.raises(ValidationError) as refused:
         staffing.full_clean()
     assert set(refused.value.message_dict) == {"leader_position", "party_officers"}
+
+
+def test_a_sub_parks_duty_report_places_it_in_its_zone(demo_parks, tmp_path):
+    park = Park.objects.get(code="DEMO-HK")
+    text = body_of(write_report(tmp_path, park.code, YEAR, "duty"))
+    assert text.startswith(
+        f"{YEAR}年河口园区抓基层党建工作述职报告\n河口园区{park.integrated_on.year}年整合纳入示范县工业园区"
+    )
+    assert "还没有建成线下党群服务中心" not in text  # it uses its zone's centre
+    awards = Commendation.objects.filter(year=YEAR, kind="excellent_secretary", organization__park=park)
+    (award,) = awards  # one excellent secretary: one amount, not a range
+    assert f"发放绩效奖励{award.bonus.normalize():f}元，" in text and "不等" not in text
