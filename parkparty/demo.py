@@ -59,6 +59,7 @@ from parkparty.demo_data import (
     AWARDS,
     BIG,
     BRANCH_PLAN,
+    CORE_PARK,
     DEMO_CODE,
     DEMO_PASSWORD,
     DEMO_USERS,
@@ -73,6 +74,8 @@ from parkparty.demo_data import (
     INDUSTRY_WORDS,
     INSPECTIONS,
     INSTRUCTORS,
+    INTEGRATED_ON,
+    INTEGRATION,
     INVESTOR_MEMBERS,
     INVESTOR_SECRETARIES,
     LEAVES_2024,
@@ -96,6 +99,7 @@ from parkparty.demo_data import (
     SERVICE_CENTRES,
     SPECIAL_LECTURES,
     STAFFING,
+    STAFFING_PEOPLE,
     SURNAMES,
     THEME_DAYS,
     TRADE_FIRST,
@@ -207,13 +211,20 @@ class DemoBuilder:
     def build_parks(self) -> None:
         opened = d("2020-01-06")
         zone = Park(code=DEMO_CODE, name="示范县工业园区", address="示范县城西大道88号")
+        zone.integration_principle, zone.development_pattern = INTEGRATION
         self.parks[DEMO_CODE] = zone = save_record(zone, user=None, history_date=opened)
         for order, (suffix, name, township, road) in enumerate(PARKS, start=1):
             park = Park(code=f"{DEMO_CODE}-{suffix}", name=name, parent=zone, address=f"示范县{township}{road}")
             park.sort_order = order
+            park.is_core = suffix == CORE_PARK
+            park.integrated_on = None if park.is_core else d(INTEGRATED_ON)
             self.parks[suffix] = save_record(park, user=None, history_date=opened)
         for year, authorised, actual in STAFFING:
             staffing = ParkStaffing(park=zone, year=year, posts_authorised=authorised, posts_actual=actual)
+            position, since, note, officers, officers_since, officers_note = STAFFING_PEOPLE[year]
+            staffing.leader_position, staffing.leader_since, staffing.leader_note = position, d(since), note
+            staffing.party_officers, staffing.officers_since = officers, d(officers_since)
+            staffing.officers_note = officers_note
             save_record(staffing, user=None, history_date=datetime.date(year, 1, 15))
         for year, quota in QUOTAS:
             quota = DevelopmentQuota(park=zone, year=year, quota=quota)

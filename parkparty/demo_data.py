@@ -35,6 +35,19 @@ SERVICE_CENTRES = (  # name, kind, opened on, floor area, address, description
      "线上学习、诉求反映、活动报名和党费交纳"),
 )
 STAFFING = ((2022, 10, 5), (2023, 10, 6), (2024, 10, 7), (2025, 12, 8))  # year, authorised, actual
+# Who did the Party-building work: year, leader's position, leader since, about the leader,
+# officers, officers since, about the officers.
+STAFFING_PEOPLE = {
+    2022: ("管委会副主任", "2020-01-06", "", 2, "2020-01-06", ""),
+    2023: ("管委会副主任", "2023-03-06", "由县直单位调入，临近退居二线，对非公党建业务还不熟悉",
+           1, "2023-02-13", "为新录用的公务员，对党务工作还比较陌生"),
+    2024: ("管委会副主任", "2023-03-06", "", 2, "2024-04-01", "其中1名为新选调的年轻干部"),
+    2025: ("管委会党工委副书记", "2025-02-10", "专职分管党建工作", 2, "2024-04-01", ""),
+}
+# How the zone was formed: the principle and the pattern (on the zone), the core park and when the others joined.
+INTEGRATION = ("县委、县政府“四个统一”（统一规划、统一建设、统一管理、统一招商）", "分工合作、错位布局、集群发展")
+CORE_PARK = "CX"
+INTEGRATED_ON = "2020-01-06"
 QUOTAS = ((2021, 4), (2022, 5), (2023, 6), (2024, 5), (2025, 4))  # admitted: 4, 3, 4, 5, 4
 INSTRUCTORS = (  # key, park, appointed on, unit, position
     ("I1", "CX", "2022-03-01", "县委组织部",       "组织科副科长"),

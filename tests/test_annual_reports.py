@@ -438,7 +438,7 @@ def test_editor_figure_links_point_to_the_figure_records(client, park, staff):
         url = reverse("reports:figure_records", args=[park.code, YEAR, key])
         assert f'href="{url}"' in body, key
     # The problems found cite their figures with the same links.
-    assert "尚有2个岗位空缺" in body and "1家企业既未建立党组织" in body
+    assert "尚有2个岗位空缺" in body and "1家企业既没有建立党组织" in body
 
 
 # The annual_report command ------------------------------------------------------------------
@@ -463,7 +463,7 @@ def test_command_writes_the_report_from_the_data_draft(park, tmp_path):
     )
     document = read(target.read_bytes())
     assert paragraphs(document)[0] == "关于报告测试园区党建工作情况报告"
-    assert "“两个覆盖”仍有空白，1家企业既未建立党组织" in whole_text(document)
+    assert "“两个覆盖”还有空白。1家企业既没有建立党组织" in whole_text(document)
     assert str(target) in out.getvalue()
     with translation.override(settings.LANGUAGE_CODE):
         assert translation.gettext("the draft written from the records") in out.getvalue()
@@ -528,12 +528,12 @@ SEED_002_SENTENCES = (
     "已投产运营42家",
     "在建8家",
     "已建立党组织的企业29家",
-    "共有党员83名",
-    "参加培训6场次、24人次",
+    "党员83名",
+    "培训班6场次、24人次",
     "基础设施配套问题26个",
-    "为53名员工提供人才公寓43套",
+    "53名员工提供人才公寓43套",
     "解决职工子女就学17人",
-    "核定编制10个，目前实有6人",
+    "核定编制10个、实有6人",
     "启动资金每个5000元",
     "按每月150元标准",
     "绩效奖励2000–6000元",
@@ -602,7 +602,7 @@ def test_demo_duty_report_prefers_the_saved_draft(demo, db, tmp_path):
     call_command("annual_report", "--park", "DEMO", "--year", "2023", "-o", str(target), stdout=out)
     text = whole_text(read(target.read_bytes()))
     assert "示范园区述职：已编辑。" in text
-    assert "参加培训6场次、24人次" in text  # the other blocks still follow the data
+    assert "培训班6场次、24人次" in text  # the other blocks still follow the data
 
 
 def test_demo_render_matches_the_command(demo, db):

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from organizations.models import ActivityKind, RequestStatus
+from organizations.models import ActivityKind, RequestStatus, ServiceRequest
 from reports import problems as rules
 from reports.figures import compute
 from reports.figures.compliance import MONTHLY, QUARTERLY
@@ -75,7 +75,11 @@ def test_quota_missed_in_the_year_names_admitted_and_quota(zone, sub):
 
     problem = rules.quota_missed(figures(zone))
     assert problem is not None and problem.key == "quota_missed"
-    assert problem.text == "发展党员工作滞后，2023年发展党员1名，未完成指导性计划3名。"
+    # The shortfall is the plan less the admitted (3 − 1), not the plan; 2022 had a plan, so it is listed.
+    assert problem.text == (
+        "党员队伍建设不够有力。2022年至2023年，园区分别发展党员1名、1名，2023年未完成发展党员指导性计划，"
+        "2023年计划发展3名、实际发展1名，少2名。2023年向县委组织部报送发展对象档案1份。"
+    )
     assert "连续" not in problem.text
     assert "members_admitted" in problem.figures
 
@@ -94,8 +98,11 @@ def test_quota_missed_in_consecutive_years_names_the_run(zone):
     assert fs.value("quota_missed_years") == 2
     problem = rules.quota_missed(fs)
     assert problem.text == (
-        "发展党员工作滞后，2023年发展党员2名，未完成指导性计划3名，已连续2年（2022—2023年）未完成计划。"
+        "党员队伍建设不够有力。2021年至2023年，园区分别发展党员1名、1名、2名，"
+        "其中2022年、2023年连续2年未完成发展党员指导性计划，2023年计划发展3名、实际发展2名，少1名。"
+        "2023年向县委组织部报送发展对象档案2份。"
     )
+    assert "—" not in problem.paragraph and problem.cause
 
 
 def test_quota_met_or_absent_is_no_problem(zone):
@@ -122,7 +129,22 @@ def test_no_dossier_this_year_names_the_activists(zone):
 
     problem = rules.no_dossier(figures(zone))
     assert problem is not None and problem.key == "no_dossier"
-    assert problem.text == "2023年以来未向县委组织部报送发展对象档案材料，现有入党积极分子2名。"
+    assert problem.text == (
+        "发展党员工作推进缓慢。2023年以来未向县委组织部报送发展对象档案材料。目前有入党积极分子2名、发展对象1名。"
+    )
+
+
+def test_no_dossier_is_said_with_the_quota_missed_rather_than_twice(zone):
+    org = branch(zone)
+    f.ApplicantFactory(organization=org, applied_on=D(2022, 3, 1), activist_on=D(2022, 9, 1))
+    f.DevelopmentQuotaFactory(park=zone, year=YEAR, quota=2)
+    fs = figures(zone)
+    assert rules.no_dossier(fs) is None
+    problem = rules.quota_missed(fs)
+    assert problem.text == (
+        "党员队伍建设不够有力。2023年未完成发展党员指导性计划，全年未发展党员。"
+        "特别是2023年以来未向县委组织部报送发展对象档案材料。目前有入党积极分子1名。"
+    )
 
 
 def test_dossier_submitted_this_year_is_no_problem(zone):
@@ -162,7 +184,24 @@ def test_notices_late_counts_late_and_missing_receipts(zone):
 
     problem = rules.notices_late(figures(zone))
     assert problem is not None and problem.key == "notices_late"
-    assert problem.text == "文件传达不够及时，2023年下发的2份通知中有2次签收超过期限或逾期未签收。"
+    # Notices and receipts are counted in their own units; the example is the late receipt, then the missing one.
+    assert problem.text == (
+        "上级部署传达不够及时。2023年下发的2份通知中，有1份未能在期限内全部签收，逾期签收或未签收的共2个次。"
+        f"如县委组织部3月1日下发的《{first.title}》要求3月10日前签收，{orgs[1].name}直到3月11日才签收，"
+        f"{orgs[2].name}至年底仍未签收。"
+    )
+
+
+def test_a_notice_the_park_itself_signed_late_is_the_example(zone):
+    org = branch(zone, "甲公司党支部")
+    notice = f.NoticeFactory(title="关于开展主题党日活动的通知", issued_on=D(2023, 5, 29), deadline=D(2023, 6, 2))
+    f.NoticeReceiptFactory(notice=notice, park=zone, received_at=datetime.datetime(2023, 6, 14, 9, 0, tzinfo=SH))
+    _receipt(notice, org, D(2023, 6, 15))
+    problem = rules.notices_late(figures(zone))
+    assert "如县委组织部5月29日下发的《关于开展主题党日活动的通知》要求6月2日前签收，园区直到6月14日才签收转发。" in (
+        problem.text
+    )
+    assert "有1份未能在期限内全部签收，逾期签收或未签收的共2个次" in problem.text
 
 
 def test_notices_received_in_time_are_no_problem(zone):
@@ -196,22 +235,36 @@ def test_three_meetings_names_the_organizations_below(zone):
     fs = figures(zone)
     problem = rules.three_meetings(fs)
     assert problem is not None and problem.key == "three_meetings"
-    # 64 slots in all (32 each), 32 + 1 met: 51.6 %.
+    # 64 slots in all (32 each), 32 + 1 met: 51.6 %. One organization complied, the other missed 31.
     assert fs["three_meetings_compliance"].display == "51.6%"
-    assert problem.text == "组织生活不够规范，乙公司党支部未按规定频次落实“三会一课”，全年落实率51.6%。"
-    assert "甲公司党支部" not in problem.text
+    assert problem.text == (
+        "组织生活不够规范。2个党组织中，全年按规定足额召开“三会一课”的有1个，其余1个均有缺课，"
+        "全年应召开64次、实际召开33次，落实率51.6%。缺得最多的是支委会，共12次。"
+    )
 
 
 def test_three_meetings_lists_at_most_three_names_and_the_count(zone):
     for name in ("甲党支部", "乙党支部", "丙党支部", "丁党支部"):
         branch(zone, name)
     problem = rules.three_meetings(figures(zone))
-    assert "等4个党组织未按规定频次落实" in problem.text
-    named = [name for name in ("甲党支部", "乙党支部", "丙党支部", "丁党支部") if name in problem.text]
-    assert len(named) == 3 and problem.text.count("党支部、") == 2  # three names, then the count
-    assert problem.text.endswith("全年落实率0.0%。")
+    # Nobody met: no list of names, no "0次" and no "0%", but the count said in words.
+    assert problem.text == "组织生活不够规范。4个党组织全年没有召开“三会一课”，按规定应召开128次。"
 
-    assert rules._organizations([type("O", (), {"name": "甲"})(), type("O", (), {"name": "乙"})()]) == "甲、乙2个党组织"
+
+def test_three_meetings_groups_the_organizations_by_how_much_they_missed(zone):
+    good = branch(zone, "甲党支部")
+    hold_every_required_meeting(good)
+    nearly = branch(zone, "乙党支部")
+    hold_every_required_meeting(nearly)
+    nearly.activities.filter(kind=ActivityKind.GROUP_MEETING, held_on__month__in=(1, 2)).delete()
+    poor = branch(zone, "丙党支部")
+    f.ActivityFactory(organization=poor, kind=ActivityKind.PARTY_LECTURE, held_on=D(2023, 5, 1))
+    problem = rules.three_meetings(figures(zone))
+    assert problem.text == (
+        "组织生活不够规范。3个党组织中，全年按规定足额召开“三会一课”的有1个，其余2个均有缺课，"
+        "其中缺1至3次的1个、缺10次及以上的1个；全年应召开96次、实际召开63次，落实率65.6%。"
+        "缺得最多的是党小组会，共14次；丙党支部全年应召开32次，只召开了1次。"
+    )
 
 
 def test_organizations_holding_every_meeting_are_no_problem(zone):
@@ -239,7 +292,7 @@ def test_dues_arrears_counts_members_and_the_rate(zone):
     problem = rules.dues_arrears(figures(zone))
     assert problem is not None and problem.key == "dues_arrears"
     # Due 60, paid 20 + 0 + 15 = 35: 58.3 %.
-    assert problem.text == "党费收缴不够及时，2名党员存在欠缴情况，党费收缴率58.3%。"
+    assert problem.text == "党费收缴不够及时。全年有2名党员存在欠缴党费情况，党费收缴率为58.3%。"
 
 
 def test_dues_paid_in_full_are_no_problem(zone):
@@ -257,8 +310,33 @@ def test_unfilled_posts_give_authorised_actual_and_vacant(zone, sub):
     f.ParkStaffingFactory(park=sub, year=YEAR, posts_authorised=3, posts_actual=2)
     problem = rules.posts_unfilled(figures(zone))
     assert problem is not None and problem.key == "posts_unfilled"
-    assert problem.text == "工作力量配备不足，核定编制10个，实有6人，尚有4个岗位空缺。"
-    assert rules.posts_unfilled(figures(sub)).text == "工作力量配备不足，核定编制3个，实有2人，尚有1个岗位空缺。"
+    assert problem.text == "党务工作力量配备不够到位。园区核定编制10个、实有6人，尚有4个岗位空缺。"
+    assert problem.cause.startswith("人手不足，")
+    assert rules.posts_unfilled(figures(sub)).text == (
+        "党务工作力量配备不够到位。园区核定编制3个、实有2人，尚有1个岗位空缺。"
+    )
+
+
+def test_unfilled_posts_name_who_does_the_work_as_recorded(zone):
+    f.ParkStaffingFactory(
+        park=zone,
+        year=YEAR,
+        posts_authorised=8,
+        posts_actual=5,
+        leader_position="管委会副主任",
+        leader_since=D(2023, 3, 6),
+        leader_note="由县直单位调入，对非公党建业务还不熟悉。",
+        party_officers=1,
+        officers_since=D(2023, 2, 13),
+        officers_note="为新录用的公务员",
+    )
+    problem = rules.posts_unfilled(figures(zone))
+    assert problem.text == (
+        "党务工作力量配备不够到位。园区核定编制8个、实有5人，尚有3个岗位空缺。目前，党建工作分管领导为"
+        "2023年3月到任的管委会副主任，由县直单位调入，对非公党建业务还不熟悉；从事具体党务工作的干事1名，"
+        "2023年2月到岗，为新录用的公务员。"
+    )
+    assert problem.cause.startswith("人手不足、业务不熟，")
 
 
 @pytest.mark.parametrize("staffing", [None, (6, 6), (5, 6)], ids=["no-record", "filled", "overstaffed"])
@@ -283,7 +361,8 @@ def test_idle_names_organizations_without_activity_in_90_days(zone):
 
     problem = rules.idle(figures(zone))
     assert problem is not None and problem.key == "idle_organizations"
-    assert problem.text == "部分党组织活动不经常，沉寂党支部近90天未开展活动。"
+    assert problem.text == "个别党组织活动不经常。沉寂党支部自10月2日以后未开展组织活动，至年底已超过90天。"
+    assert problem.cause.startswith("该党组织")
 
 
 def test_organizations_active_within_90_days_are_no_problem(zone):
@@ -296,10 +375,8 @@ def test_idle_counts_several_organizations(zone):
     for name in ("甲党支部", "乙党支部"):
         branch(zone, name)
     problem = rules.idle(figures(zone))
-    assert problem.text in (
-        "部分党组织活动不经常，甲党支部、乙党支部2个党组织近90天未开展活动。",
-        "部分党组织活动不经常，乙党支部、甲党支部2个党组织近90天未开展活动。",
-    )
+    assert problem.text == "部分党组织活动不经常。乙党支部、甲党支部近90天未开展组织活动。"  # ordered by name
+    assert problem.cause.startswith("这些党组织")
 
 
 # Overdue requests ------------------------------------------------------------------
@@ -335,7 +412,12 @@ def test_overdue_requests_are_counted(zone):
 
     problem = rules.requests_overdue(figures(zone))
     assert problem is not None and problem.key == "requests_overdue"
-    assert problem.text == "企业诉求办理不够及时，有3项诉求超过办理期限仍未办结。"
+    # The example is the one overdue longest (last year's).
+    oldest = ServiceRequest.objects.get(received_on=D(2022, 11, 1))
+    assert problem.text == (
+        "企业诉求办理不够及时。截至2023年12月31日，仍有3项企业诉求超过办理期限未办结，"
+        f"如{enterprise.name}反映的“{oldest.title}”，11月1日受理，要求12月1日前办结。"
+    )
 
 
 def test_requests_closed_in_time_are_no_problem(zone):
@@ -366,14 +448,66 @@ def test_uncovered_enterprises_are_counted(zone, sub):
 
     problem = rules.uncovered(figures(zone))
     assert problem is not None and problem.key == "uncovered"
-    assert problem.text == "“两个覆盖”仍有空白，3家企业既未建立党组织，也未选派党建指导员。"
-    assert rules.uncovered(figures(sub)).text.startswith("“两个覆盖”仍有空白，2家企业")
+    # The three were surveyed with no members; the one with only an instructor has three (the factory's).
+    assert problem.text == (
+        "“两个覆盖”还有空白。3家企业既没有建立党组织，也没有选派党建指导员；"
+        "党员已达到3名以上、具备单独组建条件的企业1家，党组织尚未建立。"
+    )
+    # The sub-park has no organization of its own: said so, in words.
+    assert rules.uncovered(figures(sub)).text == (
+        "党的组织覆盖尚未破题。园区2家企业都还没有建立党组织，也都还没有选派党建指导员。"
+    )
+
+
+def test_uncovered_leaves_out_enterprises_whose_organization_is_being_formed(zone):
+    forming = branch(zone, "筹建党支部", founded_on=None, status="forming", forming_since=D(2023, 5, 1))
+    f.EnterpriseFactory(organization=forming, founded_on=LONG_AGO, surveyed_members=1)
+    f.EnterpriseFactory(organization=branch(zone), founded_on=LONG_AGO)
+    f.EnterpriseFactory(park=zone, founded_on=LONG_AGO, surveyed_members=2, no_organization_reason="few_members")
+    problem = rules.uncovered(figures(zone))
+    assert problem.text == (
+        "“两个覆盖”还有空白。1家企业既没有建立党组织，也没有选派党建指导员（不含正在组建党组织的1家）。"
+    )
+
+
+def test_a_park_without_organizations_says_so_in_words(zone):
+    instructor = f.InstructorFactory(park=zone)
+    f.EnterpriseFactory(park=zone, founded_on=LONG_AGO, instructor=instructor, surveyed_members=4)
+    f.EnterpriseFactory(park=zone, founded_on=LONG_AGO, surveyed_members=0)
+    problem = rules.uncovered(figures(zone))
+    assert problem.title == "党的组织覆盖尚未破题"
+    assert problem.text == (
+        "党的组织覆盖尚未破题。园区2家企业都还没有建立党组织，已选派党建指导员的1家，其余1家尚未选派党建指导员；"
+        "党员已达到3名以上、具备单独组建条件的企业1家，党组织尚未建立。"
+    )
 
 
 def test_covered_enterprises_are_no_problem(zone):
     f.EnterpriseFactory(organization=branch(zone), founded_on=LONG_AGO)
-    f.EnterpriseFactory(park=zone, instructor=f.InstructorFactory(park=zone), founded_on=LONG_AGO)
+    instructor = f.InstructorFactory(park=zone)
+    f.EnterpriseFactory(park=zone, instructor=instructor, founded_on=LONG_AGO, surveyed_members=2)
     assert rules.uncovered(figures(zone)) is None
+    # Three members and only an instructor: it should have its own organization.
+    f.EnterpriseFactory(park=zone, instructor=instructor, founded_on=LONG_AGO, surveyed_members=3)
+    problem = rules.uncovered(figures(zone))
+    assert problem.text == "“两个覆盖”还有空白。党员已达到3名以上、具备单独组建条件的企业1家，党组织尚未建立。"
+
+
+# Demonstration points --------------------------------------------------------------
+
+
+def test_no_demonstration_point_is_a_problem_once_there_are_organizations(zone):
+    assert rules.no_highlights(figures(zone)) is None  # nothing to show yet
+    org = branch(zone, "甲党支部")
+    f.CommendationFactory(organization=org, year=YEAR)
+    problem = rules.no_highlights(figures(zone))
+    assert problem.text == (
+        "党建工作特色亮点偏少。园区1个党组织中还没有一个被命名为党建示范点，"
+        "2023年虽有1个党组织获评先进基层党组织，但好的做法还没有总结提炼成经验。"
+    )
+    org.is_demonstration_point, org.demonstration_level = True, "county"
+    org.save()
+    assert rules.no_highlights(figures(zone)) is None
 
 
 # All the rules together ------------------------------------------------------------
@@ -388,5 +522,6 @@ def test_find_problems_keeps_the_rules_order_and_skips_those_not_firing(zone):
     f.DevelopmentQuotaFactory(park=zone, year=YEAR, quota=1)
 
     found = rules.find_problems(figures(zone))
-    assert [p.key for p in found] == ["quota_missed", "posts_unfilled", "uncovered"]
-    assert all(p.text.endswith("。") and p.advice for p in found)
+    assert [p.key for p in found] == ["posts_unfilled", "quota_missed", "uncovered", "no_highlights"]
+    assert all(p.text.endswith("。") and p.cause.endswith("。") and p.measure for p in found)
+    assert all(p.paragraph == p.text + p.cause for p in found)

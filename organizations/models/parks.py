@@ -55,6 +55,30 @@ class Park(TrackedModel):
     )
     address = models.CharField(_("address"), max_length=200, blank=True, validators=[validate_plain_text])
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+    # How the zone came to be (一区五园): recorded on the zone and its sub-parks, read by the reports.
+    integration_principle = models.CharField(
+        _("integration principle"),
+        max_length=200,
+        blank=True,
+        validators=[validate_plain_text],
+        help_text=_(
+            "For a zone: who decided the integration of its parks and on what principle, as the reports "
+            "should say it, e.g. 县委、县政府“四个统一”（统一规划、统一建设、统一管理、统一招商）."
+        ),
+    )
+    development_pattern = models.CharField(
+        _("development pattern"),
+        max_length=200,
+        blank=True,
+        validators=[validate_plain_text],
+        help_text=_("For a zone: the pattern its parks form, e.g. 分工合作、错位布局、集群发展."),
+    )
+    is_core = models.BooleanField(
+        _("core park"), default=False, help_text=_("For a sub-park: the core park its zone was built around.")
+    )
+    integrated_on = models.DateField(
+        _("integrated on"), null=True, blank=True, help_text=_("For a sub-park: when it was integrated into its zone.")
+    )
 
     objects = ParkQuerySet.as_manager()
     history = HistoricalRecords()
@@ -81,6 +105,13 @@ class Park(TrackedModel):
                 break
             seen.add(ancestor.pk)
             ancestor = ancestor.parent
+        errors = {}
+        if self.parent_id is None and self.is_core:
+            errors["is_core"] = _("Only a sub-park can be the core park of its zone.")
+        if self.parent_id is None and self.integrated_on:
+            errors["integrated_on"] = _("Only a sub-park is integrated into a zone.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_zone(self) -> bool:
@@ -101,6 +132,33 @@ class ParkStaffing(TrackedModel):
     posts_authorised = models.PositiveSmallIntegerField(_("authorised posts"))
     posts_actual = models.PositiveSmallIntegerField(_("actual staff"))
     note = models.CharField(_("note"), max_length=200, blank=True, validators=[validate_plain_text])
+    # Who does the Party-building work (the reports' staffing example).
+    leader_position = models.CharField(
+        _("position of the leader in charge"),
+        max_length=100,
+        blank=True,
+        validators=[validate_plain_text],
+        help_text=_("The post of the committee member in charge of Party building, e.g. 管委会副主任."),
+    )
+    leader_since = models.DateField(_("leader in charge since"), null=True, blank=True)
+    leader_note = models.CharField(
+        _("about the leader in charge"),
+        max_length=200,
+        blank=True,
+        validators=[validate_plain_text],
+        help_text=_("A clause the reports may quote, e.g. 由县直单位调入，对非公党建业务还不熟悉."),
+    )
+    party_officers = models.PositiveSmallIntegerField(
+        _("Party affairs officers"), null=True, blank=True, help_text=_("Staff doing the Party-building work itself.")
+    )
+    officers_since = models.DateField(_("officers in post since"), null=True, blank=True)
+    officers_note = models.CharField(
+        _("about the officers"),
+        max_length=200,
+        blank=True,
+        validators=[validate_plain_text],
+        help_text=_("A clause the reports may quote, e.g. 为新录用的公务员，对党务工作还比较陌生."),
+    )
 
     objects = scoped_queryset("park", None).as_manager()
     history = HistoricalRecords()
@@ -113,6 +171,16 @@ class ParkStaffing(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.park} {self.year}"
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.leader_since and not self.leader_position:
+            errors["leader_position"] = _("Give the position of the leader in charge.")
+        if self.officers_since and not self.party_officers:
+            errors["party_officers"] = _("Give how many officers do the Party affairs work.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def posts_vacant(self) -> int:

@@ -24,11 +24,27 @@ def in_park_tree(prefix: str = "park") -> Q:
 
 
 class ParkForm(WorkbenchModelForm):
-    fieldsets = [(gettext_lazy("Basic information"), ["code", "name", "parent", "address", "sort_order"])]
+    fieldsets = [
+        (gettext_lazy("Basic information"), ["code", "name", "parent", "address", "sort_order"]),
+        (
+            gettext_lazy("Integration of the parks"),
+            ["integration_principle", "development_pattern", "is_core", "integrated_on"],
+        ),
+    ]
 
     class Meta(WorkbenchModelForm.Meta):
         model = Park
-        fields = ["code", "name", "parent", "address", "sort_order"]
+        fields = [
+            "code",
+            "name",
+            "parent",
+            "address",
+            "sort_order",
+            "integration_principle",
+            "development_pattern",
+            "is_core",
+            "integrated_on",
+        ]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
@@ -153,12 +169,25 @@ def figures_panel(park: Park, user) -> Panel:
     )
 
 
+STAFFING_PEOPLE = [
+    "leader_position",
+    "leader_since",
+    "leader_note",
+    "party_officers",
+    "officers_since",
+    "officers_note",
+]
+
+
 class ParkStaffingForm(WorkbenchModelForm):
-    fieldsets = [(gettext_lazy("Staffing"), ["park", "year", "posts_authorised", "posts_actual", "note"])]
+    fieldsets = [
+        (gettext_lazy("Staffing"), ["park", "year", "posts_authorised", "posts_actual", "note"]),
+        (gettext_lazy("Who does the Party-building work"), STAFFING_PEOPLE),
+    ]
 
     class Meta(WorkbenchModelForm.Meta):
         model = ParkStaffing
-        fields = ["park", "year", "posts_authorised", "posts_actual", "note"]
+        fields = ["park", "year", "posts_authorised", "posts_actual", "note", *STAFFING_PEOPLE]
 
 
 class ParkStaffingEntity(Entity):

@@ -7,7 +7,7 @@ See ``FIGURES.md`` for the definitions and :mod:`reports.figures.core` for
 the as-of rule.
 """
 
-from . import definitions  # noqa: F401  (registers every figure)
+from . import definitions, details  # noqa: F401  (registers every figure)
 from .core import GROUPS, NO_VALUE, REGISTRY, Figure, FigureSet, as_of_date, format_value, rate
 
 

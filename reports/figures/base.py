@@ -321,6 +321,7 @@ class ActivityRow:
     actual_attendance: int
     is_special_lecture: bool
     park_id: int | None = None
+    place_id: int | None = None  # the service centre it was held at
 
 
 @memoized
@@ -337,10 +338,13 @@ def activities(fs) -> list[ActivityRow]:
         "actual_attendance",
         "is_special_lecture",
         "park_id",
+        "place_id",
     )
     return [
-        ActivityRow(pk, kind, held_on, org, audience or "", partner or "", attendance or 0, special, park)
-        for pk, kind, held_on, org, audience, partner, attendance, special, park in fs.scoped(qs).values_list(*fields)
+        ActivityRow(pk, kind, held_on, org, audience or "", partner or "", attendance or 0, special, park, place)
+        for pk, kind, held_on, org, audience, partner, attendance, special, park, place in fs.scoped(qs).values_list(
+            *fields
+        )
     ]
 
 
@@ -360,6 +364,7 @@ class RequestRow:
     quantity: int
     people_served: int
     park_id: int | None = None
+    satisfaction: int | None = None  # the enterprise's rating of a finished request (1–5)
 
 
 @memoized
@@ -367,12 +372,36 @@ def requests(fs) -> list[RequestRow]:
     """Service requests received on or before the as-of date, in scope (overdue ones may be older)."""
     qs = fs.scoped(ServiceRequest.objects.filter(received_on__lte=fs.as_of))
     rows = []
-    fields = ("pk", "category", "received_on", "due_on", "status", "closed_on", "quantity", "people_served", "park_id")
-    for pk, category, received_on, due_on, status, closed_on, quantity, people, park in qs.values_list(*fields):
+    fields = (
+        "pk",
+        "category",
+        "received_on",
+        "due_on",
+        "status",
+        "closed_on",
+        "quantity",
+        "people_served",
+        "park_id",
+        "satisfaction",
+    )
+    for pk, category, received_on, due_on, status, closed_on, quantity, people, park, rating in qs.values_list(*fields):
         done = closed_on is not None and closed_on <= fs.as_of
         closed = done and status == RequestStatus.CLOSED
         finished = done and status in (RequestStatus.CLOSED, RequestStatus.REJECTED)
-        rows.append(RequestRow(pk, category, received_on, due_on, closed, finished, quantity or 0, people or 0, park))
+        rows.append(
+            RequestRow(
+                pk,
+                category,
+                received_on,
+                due_on,
+                closed,
+                finished,
+                quantity or 0,
+                people or 0,
+                park,
+                rating if done else None,
+            )
+        )
     return rows
 
 
@@ -402,7 +431,7 @@ def _narrow_funding(fs, rows):
 def notice_receipts(fs) -> list[NoticeReceipt]:
     """Receipts in scope of notices issued in the year up to the as-of date."""
     qs = NoticeReceipt.objects.filter(notice__issued_on__gte=fs.year_start, notice__issued_on__lte=fs.as_of)
-    fields = ("pk", "park_id", "received_at", "notice__deadline", "notice_id")
+    fields = ("pk", "park_id", "organization_id", "received_at", "notice__deadline", "notice_id")
     return list(fs.scoped(qs).select_related("notice").only(*fields))
 
 

@@ -35,6 +35,7 @@ YEARS = "years"
 FLATS = "flats"
 POSTS = "posts"
 RANGE = "range"
+SCORE = "score"
 
 UNIT_LABELS = {
     COUNT: _("unit: count"),
@@ -50,6 +51,7 @@ UNIT_LABELS = {
     FLATS: _("unit: flats"),
     POSTS: _("unit: posts"),
     RANGE: _("unit: yuan"),
+    SCORE: _("unit: points"),
 }
 
 NO_VALUE = "—"
