@@ -11,6 +11,7 @@ from parkparty import audit
 from parkparty.models import AuditKind
 from reports import outline
 from reports.annual import load_report, render
+from reports.models import ReportKind
 from reports.pdf import as_requested
 from reports.rendering import TemplateProblem
 
@@ -46,5 +47,5 @@ class Command(BaseCommand):
         source = _("the saved draft") if report.saved else _("the draft written from the records")
         self.stdout.write(
             _("Wrote %(file)s: %(kind)s of %(park)s for %(year)s, from %(source)s.")
-            % {"file": target, "kind": kind, "park": found.name, "year": year, "source": source}
+            % {"file": target, "kind": ReportKind(kind).label, "park": found.name, "year": year, "source": source}
         )
