@@ -193,6 +193,23 @@ def place_signature(paragraphs) -> None:
         centre_from_right = widest / 2
     for paragraph in signature:
         _set_right_indent(paragraph, centre_from_right - _advance_pt(paragraph.text) / 2)
+    keep_body_with_signature(paragraphs, closing[0])
+
+
+def keep_body_with_signature(paragraphs, first_closing) -> None:
+    """The body's last lines go with the signature to a new page, never the signature alone (GB/T 9704).
+
+    "Keep with next" on the last body paragraph (and any empty one before the signature) keeps its
+    last line on the signature's page; widow control brings a second line along.
+    """
+    index = next((i for i, p in enumerate(paragraphs) if p._p is first_closing._p), None)
+    if index is None:
+        return
+    for paragraph in reversed(paragraphs[:index]):
+        paragraph.paragraph_format.keep_with_next = True
+        paragraph.paragraph_format.widow_control = True
+        if paragraph.text.strip():
+            break
 
 
 def finish(document, *, park_name: str = "") -> None:
