@@ -121,5 +121,5 @@ def test_readers_and_outsiders(client, parks):
     assert client.get(reverse("annual:template_download", args=[zone.code, "duty"])).status_code == 404
 
     client.force_login(f.SecretaryFactory(organization=f.PartyOrganizationFactory(park=zone)))
-    assert client.get(PAGE).status_code == 404
+    assert client.get(PAGE).status_code == 403  # report templates are park business, never a secretary's
     assert not ReportTemplate.objects.exists()

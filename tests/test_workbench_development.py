@@ -388,7 +388,7 @@ def test_applicant_list_and_detail_queries_do_not_grow_with_the_data(client, wor
 
 
 def test_quota_list_and_detail_queries_do_not_grow_with_the_data(client, world):
-    quota = DevelopmentQuota.objects.create(park=world.zone_a, year=2024, quota=5)
+    quota, _ = DevelopmentQuota.objects.update_or_create(park=world.zone_a, year=2024, defaults={"quota": 5})
     client = signed_in(client, world, "county")
 
     def add(n, start):
