@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from members.models import Applicant, DuesPayment, add_years
 from organizations.models import ActivityKind, NoticeReceipt, Park, PartyOrganization
+from organizations.rules import MONTHLY_MEETINGS, QUARTERLY_MEETINGS, quarters
 from parkparty import audit
 from parkparty.masking import display_value
 from parkparty.models import AuditKind
@@ -34,7 +35,7 @@ from reports.models import ExportRecord
 from . import dashboards
 from .access import FIRST_YEAR, check_year, scope_park
 from .figures import REGISTRY, compute
-from .figures.compliance import MONTHLY, QUARTERLY, compliance, quarters
+from .figures.compliance import compliance
 from .figures.series import SERIES, series
 from .links import dashboard_url, scope_code
 
@@ -173,10 +174,10 @@ def meetings_due(record, today: datetime.date) -> tuple[list[str], list[str]]:
         return [], []
     month = today.month
     counts = record.counts.get(month, {})
-    due = [str(ActivityKind(kind).label) for kind in MONTHLY if not counts.get(kind)]
+    due = [str(ActivityKind(kind).label) for kind in MONTHLY_MEETINGS if not counts.get(kind)]
     quarter = next(q for q in quarters(today.year) if q.first <= today <= q.last)
     quarter_months = range(quarter.first.month, quarter.last.month + 1)
-    for kind in QUARTERLY:
+    for kind in QUARTERLY_MEETINGS:
         if not any(record.counts.get(m, {}).get(kind) for m in quarter_months):
             due.append(_("%(kind)s (this quarter)") % {"kind": ActivityKind(kind).label})
     if not counts.get(ActivityKind.THEME_DAY):

@@ -16,10 +16,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from organizations.models import ActivityKind, Park
+from organizations.rules import MONTHLY_MEETINGS, QUARTERLY_MEETINGS, THREE_MEETINGS_KINDS
 
 from .alerts import alerts
 from .figures import compute
-from .figures.compliance import MONTHLY, QUARTERLY, THREE_MEETINGS_KINDS, compliance
+from .figures.compliance import compliance
 from .figures.series import series
 from .links import dashboard_url, figure_url
 
@@ -287,8 +288,8 @@ class Dashboard:
         return {
             "months": months,
             "rows": rows,
-            "monthly": [ActivityKind(k).label for k in MONTHLY],
-            "quarterly": [ActivityKind(k).label for k in QUARTERLY],
+            "monthly": [ActivityKind(k).label for k in MONTHLY_MEETINGS],
+            "quarterly": [ActivityKind(k).label for k in QUARTERLY_MEETINGS],
         }
 
 

@@ -11,9 +11,9 @@ from decimal import Decimal
 import pytest
 
 from organizations.models import ActivityKind, RequestStatus, ServiceRequest
+from organizations.rules import MONTHLY_MEETINGS, QUARTERLY_MEETINGS
 from reports import problems as rules
 from reports.figures import compute
-from reports.figures.compliance import MONTHLY, QUARTERLY
 
 from . import factories as f
 
@@ -219,10 +219,10 @@ def test_notices_received_in_time_are_no_problem(zone):
 def hold_every_required_meeting(organization, year=YEAR):
     """Every monthly and quarterly meeting of 三会一课 for ``year``."""
     for month in range(1, 13):
-        for kind in MONTHLY:
+        for kind in MONTHLY_MEETINGS:
             f.ActivityFactory(organization=organization, kind=kind, held_on=D(year, month, 10))
     for quarter in range(4):
-        for kind in QUARTERLY:
+        for kind in QUARTERLY_MEETINGS:
             f.ActivityFactory(organization=organization, kind=kind, held_on=D(year, 3 * quarter + 2, 15))
 
 

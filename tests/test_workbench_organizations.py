@@ -41,7 +41,7 @@ from organizations.models import (
     ServiceCenter,
     ServiceCenterKind,
 )
-from organizations.views.party import activities_panel, meetings_panel
+from organizations.views.party import activities_panel, meetings_panel, term_panel
 from parkparty.permissions import scope_for
 from parkparty.services import save_record
 
@@ -548,12 +548,30 @@ def test_meetings_record_is_one_aggregate_query(world):
 
 
 def test_meetings_before_founding_are_not_due(world):
+    # Founded in mid-April: April and the second quarter are not owed (the figures engine's rule).
     organization = f.PartyOrganizationFactory(park=world.zone_a, founded_on=datetime.date(2025, 4, 15))
-    panel = meetings_panel(organization, world.user("staff_a"), datetime.date(2025, 6, 20))
+    f.ActivityFactory(
+        organization=organization, kind=ActivityKind.COMMITTEE_MEETING, held_on=datetime.date(2025, 4, 20)
+    )
+    panel = meetings_panel(organization, world.user("staff_a"), datetime.date(2025, 7, 20))
     committee = panel.extra["monthly"][0]
-    assert [cell["state"] for cell in committee["cells"][:6]] == ["na", "na", "na", "missed", "missed", "open"]
+    assert [cell["state"] for cell in committee["cells"][:7]] == ["na", "na", "na", "held", "missed", "missed", "open"]
+    assert (committee["held"], committee["due"]) == (0, 2)  # April's meeting is welcome but was not owed
     general = panel.extra["quarterly"][0]
-    assert [cell["state"] for cell in general["cells"]] == ["na", "open", "future", "future"]
+    assert [cell["state"] for cell in general["cells"]] == ["na", "na", "open", "future"]
+    assert (general["held"], general["due"]) == (0, 0)
+
+
+def test_term_election_is_due_soon_within_the_figures_horizon(world):
+    today = datetime.date(2025, 6, 20)
+    organization = world.in_a.organization
+    for last_election, state in [
+        (datetime.date(2022, 9, 18), "soon"),  # due in 90 days
+        (datetime.date(2022, 9, 19), "ok"),  # due in 91 days
+        (datetime.date(2022, 6, 19), "overdue"),
+    ]:
+        organization.last_election_on = last_election
+        assert term_panel(organization, today).extra["state"] == state
 
 
 def test_activities_of_last_twelve_months_by_month_and_kind(world):

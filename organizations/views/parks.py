@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, OuterRef, Q
+from django.db.models import OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from members.models import Member
+from organizations import rules
 from organizations.models import Enterprise, EnterpriseStatus, OrganizationStatus, Park, ParkStaffing, PartyOrganization
 from organizations.views.party import count_of, optional_url
 from parkparty.forms import WorkbenchModelForm
@@ -134,33 +136,37 @@ class ParkEntity(Entity):
 
 
 def figures_panel(park: Park, user) -> Panel:
-    """Enterprises, organizations and members of the park and its sub-parks, one aggregate query each."""
+    """Enterprises, organizations, coverage and members of the park and its sub-parks today.
+
+    Counted by the rules the figures engine counts by (which enterprises
+    exist, which organizations are founded or being formed, how an
+    enterprise is covered, who is a member on a date), so the numbers are
+    the park dashboard's for today. One query each.
+    """
+    today = timezone.localdate()
     parks = park.descendant_ids()
-    enterprises = (
-        Enterprise.objects.for_user(user)
-        .filter(park__in=parks)
-        .aggregate(
-            total=Count("pk", filter=~Q(status=EnterpriseStatus.DEREGISTERED)),
-            operating=Count("pk", filter=Q(status=EnterpriseStatus.OPERATING)),
-            building=Count("pk", filter=Q(status=EnterpriseStatus.UNDER_CONSTRUCTION)),
+    existing = rules.enterprises_existing(Enterprise.objects.for_user(user).filter(park__in=parks), today)
+    enterprises = list(
+        existing.exclude(status=EnterpriseStatus.DEREGISTERED).only(
+            "pk", "status", "organization_id", "coverage_mode", "instructor_id"
         )
     )
-    organizations = (
-        PartyOrganization.objects.for_user(user)
-        .filter(park__in=parks)
-        .aggregate(
-            founded=Count("pk", filter=Q(status=OrganizationStatus.ACTIVE)),
-            forming=Count("pk", filter=Q(status=OrganizationStatus.FORMING)),
-        )
-    )
-    members = Member.objects.for_user(user).current().filter(organization__park__in=parks).count()
+    organizations = PartyOrganization.objects.for_user(user).filter(park__in=parks)
+    founded = set(organizations.founded_as_of(today).values_list("pk", flat=True))
+    forming = organizations.forming_as_of(today).count()
+    covered = [e for e in enterprises if rules.coverage_part(e, founded) in rules.ORGANIZATION_COVERAGE]
+    members = Member.objects.for_user(user).as_of(today).filter(organization__park__in=parks).count()
     values = [
-        (_("Enterprises"), enterprises["total"]),
-        (EnterpriseStatus.OPERATING.label, enterprises["operating"]),
-        (EnterpriseStatus.UNDER_CONSTRUCTION.label, enterprises["building"]),
-        (_("Party organizations"), organizations["founded"]),
-        (OrganizationStatus.FORMING.label, organizations["forming"]),
+        (_("Enterprises"), len(enterprises)),
+        (EnterpriseStatus.OPERATING.label, sum(1 for e in enterprises if e.status == EnterpriseStatus.OPERATING)),
+        (
+            EnterpriseStatus.UNDER_CONSTRUCTION.label,
+            sum(1 for e in enterprises if e.status == EnterpriseStatus.UNDER_CONSTRUCTION),
+        ),
+        (_("Party organizations"), len(founded)),
+        (OrganizationStatus.FORMING.label, forming),
         (_("Party members"), members),
+        (_("Enterprises with a Party organization"), len(covered)),
     ]
     return Panel(
         title=_("This park and its sub-parks"),

@@ -7,7 +7,6 @@ year and its activities of the last twelve months, each read with one query.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 
 import django_filters
@@ -32,6 +31,18 @@ from organizations.models import (
     OrganizationStatus,
     PartyOrganization,
     ServiceCenter,
+)
+from organizations.rules import (
+    ELECTION_NOTICE_DAYS,
+    MONTHLY_MEETINGS,
+    QUARTERLY_MEETINGS,
+    Period,
+    active_in,
+    election_state,
+    months,
+    period_ended,
+    quarters,
+    slot_required,
 )
 from organizations.services import organization_dissolve, organization_found
 from parkparty.filters import parse_id
@@ -141,27 +152,23 @@ def dissolve(organization, *, user, expected_version, dissolved_on, dissolution_
     )
 
 
-#: 三会一课: the meetings counted per month and per quarter.
-MONTHLY_MEETINGS = (ActivityKind.COMMITTEE_MEETING, ActivityKind.GROUP_MEETING)
-QUARTERLY_MEETINGS = (ActivityKind.BRANCH_GENERAL_MEETING, ActivityKind.PARTY_LECTURE)
+def period_cell(organization, count: int, period: Period, today: datetime.date) -> dict:
+    """One month or quarter of the 三会一课 record: held, missed, still open, not yet due or not applicable.
 
-
-def period_cell(organization, count: int, start: datetime.date, end: datetime.date, today: datetime.date) -> dict:
-    """One month or quarter of the 三会一课 record: held, missed, still open, not yet due or not applicable."""
+    ``required`` says whether the period counts in "held / due"; the rule is
+    :func:`organizations.rules.slot_required`, the one the figures engine counts by.
+    """
     if count:
-        return {"state": "held", "count": count}
-    existed = (
-        organization.founded_on is not None
-        and organization.founded_on <= end
-        and (organization.dissolved_on is None or organization.dissolved_on >= start)
-    )
-    if not existed:
-        return {"state": "na"}
-    if start > today:
-        return {"state": "future"}
-    if end >= today:
-        return {"state": "open"}
-    return {"state": "missed"}
+        state = "held"
+    elif not active_in(organization, period):
+        state = "na"
+    elif period.first > today:
+        state = "future"
+    elif not period_ended(period, today):
+        state = "open"
+    else:
+        state = "missed"
+    return {"state": state, "count": count, "required": slot_required(organization, period, today)}
 
 
 def meetings_panel(organization, user, today: datetime.date) -> Panel:
@@ -181,23 +188,17 @@ def meetings_panel(organization, user, today: datetime.date) -> Panel:
         .annotate(n=Count("pk"))
         .order_by()
     }
+
+    def held(kind, period: Period) -> int:
+        return sum(counts.get((month, kind), 0) for month in range(period.first.month, period.last.month + 1))
+
     monthly = []
     for kind in MONTHLY_MEETINGS:
-        cells = []
-        for month in range(1, 13):
-            start = datetime.date(year, month, 1)
-            end = datetime.date(year, month, calendar.monthrange(year, month)[1])
-            cells.append(period_cell(organization, counts.get((month, kind), 0), start, end, today))
+        cells = [period_cell(organization, held(kind, month), month, today) for month in months(year)]
         monthly.append({"label": ActivityKind(kind).label, "cells": cells, **tally(cells)})
     quarterly = []
     for kind in QUARTERLY_MEETINGS:
-        cells = []
-        for quarter in range(1, 5):
-            months = range(quarter * 3 - 2, quarter * 3 + 1)
-            count = sum(counts.get((month, kind), 0) for month in months)
-            start = datetime.date(year, quarter * 3 - 2, 1)
-            end = datetime.date(year, quarter * 3, calendar.monthrange(year, quarter * 3)[1])
-            cells.append(period_cell(organization, count, start, end, today))
+        cells = [period_cell(organization, held(kind, quarter), quarter, today) for quarter in quarters(year)]
         quarterly.append({"label": ActivityKind(kind).label, "cells": cells, **tally(cells)})
     return Panel(
         title=_("Three meetings and one lecture in %(year)s") % {"year": year},
@@ -212,9 +213,9 @@ def meetings_panel(organization, user, today: datetime.date) -> Panel:
 
 
 def tally(cells: list[dict]) -> dict:
-    """How many periods were held out of those already due."""
-    held = sum(1 for cell in cells if cell["state"] == "held")
-    due = sum(1 for cell in cells if cell["state"] in ("held", "missed"))
+    """How many periods were held out of those already due (the figures engine's required and met)."""
+    held = sum(1 for cell in cells if cell["required"] and cell["state"] == "held")
+    due = sum(1 for cell in cells if cell["required"])
     return {"held": held, "due": due}
 
 
@@ -261,20 +262,16 @@ def activities_panel(organization, user, today: datetime.date) -> Panel:
 
 
 def term_panel(organization, today: datetime.date) -> Panel:
-    """The term election: term length, last election, when the next one is due."""
-    due = organization.next_election_due
-    if organization.status == OrganizationStatus.DISSOLVED or due is None:
-        state = "none"
-    elif due < today:
-        state = "overdue"
-    elif due <= today + datetime.timedelta(days=183):
-        state = "soon"
-    else:
-        state = "ok"
+    """The term election: term length, last election, when the next one is due (by the figures' rule)."""
     return Panel(
         title=_("Term election"),
         template="organizations/partyorganization_term.html",
-        extra={"term_years": organization.term_years, "due": due, "state": state},
+        extra={
+            "term_years": organization.term_years,
+            "due": organization.next_election_due,
+            "state": election_state(organization, today),
+            "notice_days": ELECTION_NOTICE_DAYS,
+        },
     )
 
 
@@ -365,7 +362,10 @@ class PartyOrganizationEntity(Entity):
             term_panel(obj, today),
             meetings_panel(obj, user, today),
             panel(
-                _("Enterprises covered"),
+                # An organization being formed covers no enterprise yet (the figures count them as forming).
+                _("Enterprises it will cover")
+                if obj.status == OrganizationStatus.FORMING
+                else _("Enterprises covered"),
                 enterprises,
                 [
                     Column("name"),

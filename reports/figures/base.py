@@ -18,6 +18,7 @@ from functools import wraps
 from django.db.models import F
 
 from members.models import Applicant, Commendation, DevelopmentQuota, DuesPayment, Member, MemberCategory, PioneerPost
+from organizations import rules
 from organizations.models import (
     Activity,
     Enterprise,
@@ -101,7 +102,7 @@ def current_park_id(row) -> int | None:
 def enterprises(fs) -> list:
     """Enterprises existing on the as-of date, in scope, in their state of that date."""
     day = fs.as_of
-    current = fs.scoped(Enterprise.objects.exclude(founded_on__gt=day).exclude(deregistered_on__lte=day))
+    current = fs.scoped(rules.enterprises_existing(Enterprise.objects.all(), day))
     states = states_as_of(Enterprise, fs, current)
     known = _existed_in_history(Enterprise, fs, current)
     result = []

@@ -3,43 +3,27 @@
 The rule (FIGURES.md): a branch general meeting and a Party lecture per
 quarter, a committee meeting and a group meeting per month, a theme Party day
 per month. A period counts once it has ended by the as-of date, for every
-organization founded by the period's first day and not dissolved before its
-last day. The result keeps every slot so the dashboard can draw the
+organization founded by the period's first day and not dissolved by its last
+day. The rule is :mod:`organizations.rules`' (the organization page shows the
+same slots); this module counts the meetings held against it. The result keeps every slot so the dashboard can draw the
 organization × month matrix and the problems can name the organizations.
 """
 
 from __future__ import annotations
 
-import calendar
-import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
 from organizations.models import ActivityKind, PartyOrganization
+from organizations.rules import (
+    THREE_MEETINGS_KINDS,
+    Period,
+    months,
+    required_slots,
+    required_theme_day_months,
+)
 
 from .base import activities, current_park_id, memoized, narrowed_by
-
-MONTHLY = (ActivityKind.COMMITTEE_MEETING, ActivityKind.GROUP_MEETING)
-QUARTERLY = (ActivityKind.BRANCH_GENERAL_MEETING, ActivityKind.PARTY_LECTURE)
-THREE_MEETINGS_KINDS = QUARTERLY[:1] + MONTHLY + QUARTERLY[1:]
-
-
-@dataclass(frozen=True)
-class Period:
-    first: datetime.date
-    last: datetime.date
-    label: str
-
-
-def months(year: int) -> list[Period]:
-    return [
-        Period(datetime.date(year, m, 1), datetime.date(year, m, calendar.monthrange(year, m)[1]), f"{m}")
-        for m in range(1, 13)
-    ]
-
-
-def quarters(year: int) -> list[Period]:
-    return [Period(datetime.date(year, 3 * q - 2, 1), months(year)[3 * q - 1].last, f"Q{q}") for q in range(1, 5)]
 
 
 @dataclass
@@ -89,14 +73,6 @@ class Compliance:
         return [o for o in self.organizations if o.below]
 
 
-def _active(org, period: Period) -> bool:
-    return (
-        org.founded_on is not None
-        and org.founded_on <= period.first
-        and (org.dissolved_on is None or org.dissolved_on > period.last)
-    )
-
-
 @memoized
 def year_organizations(fs) -> list[PartyOrganization]:
     """Organizations of the scope founded by the as-of date and not dissolved before the year, in display order."""
@@ -126,8 +102,6 @@ def compliance(fs) -> Compliance:
         return sum(held[(org_id, kind, month)] for month in range(period.first.month, period.last.month + 1))
 
     year_months = months(fs.year)
-    ended_months = [p for p in year_months if p.last <= fs.as_of]
-    ended_quarters = [p for p in quarters(fs.year) if p.last <= fs.as_of]
     result = []
     for org in orgs:
         record = OrganizationCompliance(org)
@@ -137,22 +111,17 @@ def compliance(fs) -> Compliance:
             record.counts[index] = Counter(
                 {kind: count(org.pk, kind, month) for kind in (*THREE_MEETINGS_KINDS, ActivityKind.THEME_DAY)}
             )
-        slots = [(p, kind) for p in ended_quarters for kind in QUARTERLY]
-        slots += [(p, kind) for p in ended_months for kind in MONTHLY]
-        for period, kind in slots:
-            if not _active(org, period):
-                continue
+        for period, kind in required_slots(org, fs.year, fs.as_of):
             record.required += 1
             if count(org.pk, kind, period):
                 record.met += 1
             else:
                 record.missing.append((period.label, kind))
-        for index, month in enumerate(year_months, start=1):
-            if month in ended_months and _active(org, month):
-                record.required_months.add(index)
-                record.theme_days_required += 1
-                if count(org.pk, ActivityKind.THEME_DAY, month):
-                    record.theme_days_met += 1
+        for index in required_theme_day_months(org, fs.year, fs.as_of):
+            record.required_months.add(index)
+            record.theme_days_required += 1
+            if count(org.pk, ActivityKind.THEME_DAY, year_months[index - 1]):
+                record.theme_days_met += 1
         if record.required or record.theme_days_required or record.counts:
             result.append(record)
     return Compliance(result)

@@ -11,11 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Applicant, CommendationKind, MemberCategory, MemberStatus
 from members.models.development import Stage
+from organizations import rules
 from organizations.models import (
     INFRASTRUCTURE_CATEGORIES,
     ActivityKind,
     Audience,
-    CoverageMode,
     EnterpriseStatus,
     FormationMode,
     FundingKind,
@@ -77,14 +77,9 @@ def counted(rows) -> tuple[int, list]:
 def _enterprise_coverage(fs) -> dict[str, list]:
     """Existing enterprises split by how they are covered on the as-of date."""
     founded = base.organizations(fs)
-    split = {"own": [], "joint": [], "affiliated": [], "instructor_only": [], "uncovered": []}
+    split = {part: [] for part in rules.COVERAGE_PARTS}
     for enterprise in base.enterprises(fs):
-        if enterprise.organization_id in founded and enterprise.coverage_mode != CoverageMode.NONE:
-            split[enterprise.coverage_mode].append(enterprise)
-        elif enterprise.instructor_id:
-            split["instructor_only"].append(enterprise)
-        else:
-            split["uncovered"].append(enterprise)
+        split[rules.coverage_part(enterprise, founded)].append(enterprise)
     return split
 
 
@@ -93,7 +88,7 @@ coverage = base.memoized(_enterprise_coverage)
 
 def with_org(fs) -> list:
     split = coverage(fs)
-    return split["own"] + split["joint"] + split["affiliated"]
+    return [enterprise for part in rules.ORGANIZATION_COVERAGE for enterprise in split[part]]
 
 
 @figure("enterprises_total", _("Enterprises in total"), ENTERPRISES, G_ENTERPRISES, ENTERPRISE)
@@ -247,10 +242,7 @@ def service_centers(fs):
 
 
 def elections_due_orgs(fs) -> list:
-    horizon = fs.as_of + datetime.timedelta(days=90)
-    return [
-        org for org in base.organizations(fs).values() if org.next_election_due and org.next_election_due <= horizon
-    ]
+    return [org for org in base.organizations(fs).values() if rules.election_due_by(org, fs.as_of)]
 
 
 @figure("elections_due", _("Organizations due for a term election"), ORGANIZATIONS, G_ORGANIZATIONS, ORGANIZATION)

@@ -24,9 +24,10 @@ from organizations.models import (
     ServiceCenter,
     ServiceCenterKind,
 )
+from organizations.rules import quarters
 
 from . import base
-from .compliance import compliance, quarters
+from .compliance import compliance
 from .core import COUNT, ENTERPRISES, ITEMS, ORGANIZATIONS, PEOPLE, PERSON_TIMES, RATE, SCORE, TIMES, figure, rate
 from .definitions import (
     ACTIVITY,

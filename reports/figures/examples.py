@@ -27,9 +27,10 @@ from organizations.models import (
     PartyOrganization,
     ServiceRequest,
 )
+from organizations.rules import THREE_MEETINGS_KINDS
 
 from . import base
-from .compliance import THREE_MEETINGS_KINDS, OrganizationCompliance, compliance
+from .compliance import OrganizationCompliance, compliance
 from .definitions import idle_organizations, late_receipts, overdue_requests
 
 
