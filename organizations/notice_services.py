@@ -1,10 +1,14 @@
-"""Business writes on notices from the workbench: who may issue, edit, forward and sign for them.
+"""Business writes on notices, the one notice service: issuing, forwarding, signing for, editing.
 
-The county (or an administrator) issues in its own name to parks through
-:func:`organizations.services.notice_issue`; park staff issue in their
-park's name to organizations in it, forward notices that reached their
-parks, and sign for their parks' receipts; a secretary signs for their
-organization's receipt.
+Two levels, in this order below. The plain writes (:func:`notice_issue`,
+:func:`notice_forward`, :func:`notice_receive`) do what they say for a given
+park or organization and check only the notice's own rules; the demo and the
+workbench actions build on them. The workbench actions (``notice_issue_as``,
+``notice_forward_as``, ``notice_edit``, ``notice_sign``) act in the user's
+name and ask the permission module first: the county (or an administrator)
+issues in its own name to parks; park staff issue in their park's name to
+organizations in it, forward notices that reached their parks, and sign for
+their parks' receipts; a secretary signs for their organization's receipt.
 """
 
 from __future__ import annotations
@@ -21,7 +25,61 @@ from parkparty.permissions import ADD, CHANGE, FORWARD, denied, may, park_ids, r
 from parkparty.services import save_record
 
 from .models import Notice, NoticeReceipt, OrganizationStatus, Park, PartyOrganization
-from .services import notice_forward, notice_issue, notice_receive
+
+# --- plain writes ------------------------------------------------------------------
+
+
+@transaction.atomic
+def notice_issue(notice: Notice, *, parks: list[Park], user, at: datetime.datetime | None = None) -> Notice:
+    """Issue a notice to parks: one receipt per park, reaching them at once (``at``, default now)."""
+    if not parks:
+        raise ValidationError(_("Choose at least one park to send the notice to."))
+    now = at or timezone.now()
+    save_record(notice, user=user, history_date=now)
+    for park in parks:
+        save_record(NoticeReceipt(notice=notice, park=park, forwarded_at=now), user=user, history_date=now)
+    return notice
+
+
+@transaction.atomic
+def notice_forward(
+    notice: Notice,
+    *,
+    park: Park,
+    organizations: list[PartyOrganization],
+    user,
+    at: datetime.datetime | None = None,
+) -> list[NoticeReceipt]:
+    """A park forwards a notice it received (or issued) to organizations in it or its sub-parks.
+
+    Each organization's receipt is filed under the organization's own park.
+    """
+    addressed = notice.issuer_park_id == park.pk or notice.receipts.filter(park=park, organization=None).exists()
+    if not addressed:
+        raise ValidationError(_("This park has not received this notice, so it cannot forward it."))
+    park_ids = park.descendant_ids()
+    now = at or timezone.now()
+    receipts = []
+    for organization in organizations:
+        if organization.park_id not in park_ids:
+            raise ValidationError(
+                _("%(organization)s is not in this park or its sub-parks.") % {"organization": organization}
+            )
+        if NoticeReceipt.objects.filter(notice=notice, organization=organization).exists():
+            continue
+        receipt = NoticeReceipt(notice=notice, park=organization.park, organization=organization, forwarded_at=now)
+        receipts.append(save_record(receipt, user=user, history_date=now))
+    return receipts
+
+
+def notice_receive(receipt: NoticeReceipt, *, user, at: datetime.datetime | None = None) -> NoticeReceipt:
+    """Sign for a notice (签收). Signing twice keeps the first time."""
+    if receipt.received_at is None:
+        receipt.received_at = at or timezone.now()
+        receipt.received_by = user
+        save_record(receipt, user=user, expected_version=receipt.version, history_date=receipt.received_at)
+    return receipt
+
 
 # --- who may do what ---------------------------------------------------------------
 
@@ -73,7 +131,7 @@ def notice_forwardable_organizations(notice: Notice, user):
     )
 
 
-# --- writes ----------------------------------------------------------------------
+# --- workbench actions, in the user's name -------------------------------------------
 
 
 @transaction.atomic

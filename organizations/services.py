@@ -1,4 +1,4 @@
-"""Business writes on parks, enterprises, organizations and notices."""
+"""Business writes on parks, enterprises and organizations (notices: :mod:`organizations.notice_services`)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parkparty.services import save_record
@@ -16,8 +15,6 @@ from .models import (
     Enterprise,
     EnterpriseStatus,
     EnterpriseSurvey,
-    Notice,
-    NoticeReceipt,
     OrganizationStatus,
     Park,
     PartyOrganization,
@@ -107,55 +104,3 @@ def organization_dissolve(
             reason=_("Organization dissolved"),
         )
     return organization
-
-
-@transaction.atomic
-def notice_issue(notice: Notice, *, parks: list[Park], user, at: datetime.datetime | None = None) -> Notice:
-    """Issue a notice to parks: one receipt per park, reaching them at once (``at``, default now)."""
-    if not parks:
-        raise ValidationError(_("Choose at least one park to send the notice to."))
-    now = at or timezone.now()
-    save_record(notice, user=user, history_date=now)
-    for park in parks:
-        save_record(NoticeReceipt(notice=notice, park=park, forwarded_at=now), user=user, history_date=now)
-    return notice
-
-
-@transaction.atomic
-def notice_forward(
-    notice: Notice,
-    *,
-    park: Park,
-    organizations: list[PartyOrganization],
-    user,
-    at: datetime.datetime | None = None,
-) -> list[NoticeReceipt]:
-    """A park forwards a notice it received (or issued) to organizations in it or its sub-parks.
-
-    Each organization's receipt is filed under the organization's own park.
-    """
-    addressed = notice.issuer_park_id == park.pk or notice.receipts.filter(park=park, organization=None).exists()
-    if not addressed:
-        raise ValidationError(_("This park has not received this notice, so it cannot forward it."))
-    park_ids = park.descendant_ids()
-    now = at or timezone.now()
-    receipts = []
-    for organization in organizations:
-        if organization.park_id not in park_ids:
-            raise ValidationError(
-                _("%(organization)s is not in this park or its sub-parks.") % {"organization": organization}
-            )
-        if NoticeReceipt.objects.filter(notice=notice, organization=organization).exists():
-            continue
-        receipt = NoticeReceipt(notice=notice, park=organization.park, organization=organization, forwarded_at=now)
-        receipts.append(save_record(receipt, user=user, history_date=now))
-    return receipts
-
-
-def notice_receive(receipt: NoticeReceipt, *, user, at: datetime.datetime | None = None) -> NoticeReceipt:
-    """Sign for a notice (签收). Signing twice keeps the first time."""
-    if receipt.received_at is None:
-        receipt.received_at = at or timezone.now()
-        receipt.received_by = user
-        save_record(receipt, user=user, expected_version=receipt.version, history_date=receipt.received_at)
-    return receipt

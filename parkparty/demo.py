@@ -46,10 +46,10 @@ from organizations.models import (
     ServiceCenter,
     ServiceRequest,
 )
+from organizations.notice_services import notice_receive
 from organizations.services import (
     enterprise_deregister,
     enterprise_record_survey,
-    notice_receive,
     organization_dissolve,
     organization_found,
 )

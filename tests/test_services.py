@@ -17,12 +17,10 @@ from organizations.models import (
     NoticeReceipt,
     OrganizationStatus,
 )
+from organizations.notice_services import notice_forward, notice_issue, notice_receive
 from organizations.services import (
     enterprise_deregister,
     enterprise_record_survey,
-    notice_forward,
-    notice_issue,
-    notice_receive,
     organization_dissolve,
     organization_found,
 )

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from organizations.models import Notice, NoticeReceipt
-from organizations.services import notice_issue
+from organizations.notice_services import notice_issue
 from parkparty.services import save_record
 
 from . import factories as f

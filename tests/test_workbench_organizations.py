@@ -798,7 +798,8 @@ def test_park_detail_shows_sub_parks_staffing_and_figures(world):
     assert str(world.in_a[ParkStaffing].year) in response.text
     figures = next(panel for panel in response.context["panels"] if panel.template.endswith("park_figures.html"))
     values = [figure["value"] for figure in figures.extra["figures"]]
-    assert values == [3, 3, 0, 3, 0, 3]  # enterprises, operating, building, organizations, forming, members
+    # enterprises, operating, building, organizations, forming, members, enterprises with an organization
+    assert values == [3, 3, 0, 3, 0, 3, 3]
 
 
 def test_park_staff_add_sub_parks_only(world):
