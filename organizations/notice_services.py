@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parkparty.permissions import ADD, CHANGE, FORWARD, denied, may, park_ids, require
+from parkparty.permissions import ADD, CHANGE, FORWARD, assigned_park, denied, may, park_ids, require
 from parkparty.services import save_record
 
 from .models import Notice, NoticeReceipt, OrganizationStatus, Park, PartyOrganization
@@ -94,9 +94,9 @@ def notice_issue_as(
     if not organizations:
         raise ValidationError({"organizations": _("Choose at least one organization to send the notice to.")})
     now = at or timezone.now()
-    notice.issuer_park = user.park
+    notice.issuer_park = assigned_park(user)
     save_record(notice, user=user, history_date=now)
-    notice_forward(notice, park=user.park, organizations=list(organizations), user=user, at=now)
+    notice_forward(notice, park=notice.issuer_park, organizations=list(organizations), user=user, at=now)
     return notice
 
 
