@@ -198,7 +198,9 @@ def editor(request, code: str, year: int, kind: str):
         for problem in find_problems(report.figures)
     ]
     generated = list(
-        GeneratedReport.objects.filter(park=park, year=year, kind=kind).select_related("park", "created_by")[:10]
+        GeneratedReport.objects.for_user(request.user)
+        .filter(park=park, year=year, kind=kind)
+        .select_related("park", "created_by")[:10]
     )
     if posted:
         signed_on_value = posted.get("signed_on", "")
