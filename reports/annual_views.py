@@ -27,7 +27,7 @@ from django.views.decorators.http import require_http_methods
 from organizations.models import Park
 from parkparty import audit
 from parkparty.models import AuditKind
-from parkparty.permissions import CHANGE, VIEW, assigned_park, may, require
+from parkparty.permissions import CHANGE, VIEW, assigned_park, may, may_in_park, require
 from parkparty.services import StaleEditError, format_validation_error
 
 from . import annual, outline
@@ -136,7 +136,7 @@ def editor(request, code: str, year: int, kind: str):
     except ValidationError:
         raise Http404 from None
     report = annual.load_report(park, year, kind)
-    editable = may(request.user, CHANGE, ReportDraft)
+    editable = may_in_park(request.user, CHANGE, ReportDraft, park)
     errors = []
     status = 200
     if request.method == "POST":
