@@ -67,6 +67,7 @@ OLD_TWINS = {
     "sees_parks",
     "may_reveal",
     "may_full_export",
+    "is_administrator",
 }
 
 #: Modules that may name roles because they give accounts their roles, not because they decide access:
