@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parkparty.permissions import ADD, CHANGE, FORWARD, denied, may, park_ids, require
+from parkparty.permissions import ADD, CHANGE, FORWARD, assigned_park, denied, may, park_ids, require, sees_everything
 from parkparty.services import save_record
 
 from .models import Notice, NoticeReceipt, OrganizationStatus, Park, PartyOrganization
@@ -146,15 +146,15 @@ def notice_issue_as(
     """Issue a new notice in the user's name: the county's to parks, a park's to its organizations."""
     require(user, ADD, Notice)
     notice.issued_by = user
-    if park_ids(user) is None:  # the county (or an administrator) issues in the county's name
+    if sees_everything(user):  # the county (or an administrator) issues in the county's name
         notice.issuer_park = None
         return notice_issue(notice, parks=list(parks), user=user, at=at)
     if not organizations:
         raise ValidationError({"organizations": _("Choose at least one organization to send the notice to.")})
     now = at or timezone.now()
-    notice.issuer_park = user.park
+    notice.issuer_park = assigned_park(user)
     save_record(notice, user=user, history_date=now)
-    notice_forward(notice, park=user.park, organizations=list(organizations), user=user, at=now)
+    notice_forward(notice, park=notice.issuer_park, organizations=list(organizations), user=user, at=now)
     return notice
 
 

@@ -25,7 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from parkparty.models import Role, User
+from parkparty.models import User
+from parkparty.permissions import administrators
 
 
 class PasswordChangeReason:
@@ -50,11 +51,6 @@ def password_change_reason(user, *, now: datetime.datetime | None = None) -> str
 
 
 # --------------------------------------------------------------------------- dormant accounts
-
-
-def administrators():
-    """Active accounts that administer the system (the administrator role or superuser)."""
-    return User.objects.filter(is_active=True).filter(Q(role=Role.ADMINISTRATOR) | Q(is_superuser=True))
 
 
 def last_active_at(user) -> datetime.datetime | None:

@@ -21,11 +21,6 @@ from parkparty.permissions import may_administer
 TRACKED_READONLY_FIELDS = ("version", "created_at", "updated_at")
 
 
-def is_administrator(request) -> bool:
-    """The signed-in user holds the administrator role."""
-    return may_administer(request.user)
-
-
 class AdministratorPermissionsMixin:
     """Grants the administrator role every admin permission on the model.
 
@@ -35,19 +30,19 @@ class AdministratorPermissionsMixin:
     """
 
     def has_module_permission(self, request):
-        return is_administrator(request) or super().has_module_permission(request)
+        return may_administer(request.user) or super().has_module_permission(request)
 
     def has_view_permission(self, request, obj=None):
-        return is_administrator(request) or super().has_view_permission(request, obj)
+        return may_administer(request.user) or super().has_view_permission(request, obj)
 
     def has_add_permission(self, request, *args):  # inlines also receive the parent object
-        return is_administrator(request) or super().has_add_permission(request, *args)
+        return may_administer(request.user) or super().has_add_permission(request, *args)
 
     def has_change_permission(self, request, obj=None):
-        return is_administrator(request) or super().has_change_permission(request, obj)
+        return may_administer(request.user) or super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return is_administrator(request) or super().has_delete_permission(request, obj)
+        return may_administer(request.user) or super().has_delete_permission(request, obj)
 
     def view_on_site(self, obj):
         """The record's workbench page, or no "view on site" link when it has none (e.g. membership events)."""

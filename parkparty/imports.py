@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, router, transaction
 from django.db.models.expressions import DatabaseDefault
 from django.utils.module_loading import import_string
@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from import_export import widgets
 from import_export.fields import Field
 
-from parkparty.permissions import CHANGE, IMPORT, require
+from parkparty.permissions import IMPORT, require_in_park
 from parkparty.validators import validate_free_text
 from parkparty.workbook import WorkbookError, read_rows
 
@@ -698,15 +698,6 @@ def sha256_of(path) -> str:
     return digest.hexdigest()
 
 
-def check_import_permission(user, park, model) -> None:
-    """Staff import only into their own park (and sub-parks); reviewers and secretaries not at all."""
-    if user is None:
-        return
-    require(user, IMPORT, model, _("Imports are for park staff and administrators."))
-    if not type(park).objects.for_user(user, CHANGE).filter(pk=park.pk).exists():
-        raise PermissionDenied(_("You may import only into the parks you work on."))
-
-
 def _match_headers(spec: ImportSpec, header: list[str], result: ImportResult) -> dict[int, ImportColumn] | None:
     """Column index → column; a file error for missing required columns, warnings for extra ones."""
     by_name = {normalize_header(c.column_name): c for c in spec.columns()}
@@ -845,7 +836,8 @@ def run_import(
     may not import into ``park``.
     """
     spec = IMPORT_KINDS[kind]
-    check_import_permission(user, park, spec.model)
+    # Staff import only into their own park (and sub-parks); reviewers and secretaries not at all.
+    require_in_park(user, IMPORT, spec.model, park, _("Imports are for park staff and administrators."))
     result = ImportResult(kind=kind)
     say = progress or (lambda message: None)
     try:

@@ -5,7 +5,15 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from parkparty.imports import IMPORT_KINDS
-from parkparty.permissions import IMPORT, VIEW, may, sees_everything, works_on_parks, works_on_records
+from parkparty.permissions import (
+    IMPORT,
+    VIEW,
+    may,
+    scope_root,
+    sees_everything,
+    works_on_parks,
+    works_on_records,
+)
 
 #: (url name, label, the model whose records the area lists or None, who sees it: "all" — whoever may view
 #: those records, "records" — users who work on park records at all, "parks" — users who work on whole
@@ -76,4 +84,5 @@ def navigation(request) -> dict:
     return {
         "nav_main": _entries(MAIN, request) + _entries(TOOLS, request) + _entries(AUDIT, request),
         "nav_more": _entries(MORE, request),
+        "scope_root": scope_root(user),
     }

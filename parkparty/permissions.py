@@ -322,11 +322,6 @@ def may_administer(user) -> bool:
     return bool(user.is_active and user.is_staff and scope_for(user).role == Role.ADMINISTRATOR)
 
 
-def role_of(user) -> str:
-    """The role the user acts in ("" when they have none or no park / organization to act on)."""
-    return scope_for(user).role
-
-
 def works_on_records(user) -> bool:
     """Users with a scope of park records (every role but the audit administrator and users without a role)."""
     return not scope_for(user).sees_nothing
@@ -353,6 +348,77 @@ def is_organization_user(user) -> bool:
     """A secretary: their scope is one organization (and its children)."""
     scope = scope_for(user)
     return not scope.everything and bool(scope.organization_ids)
+
+
+def may_in_park(user, action: str, model, park) -> bool:
+    """May ``user`` do ``action`` to ``model`` records of ``park`` (one of the parks they work on)?
+
+    For writes that name a park rather than a record: an import into a park, a
+    park's report draft or template. ``user=None`` is the trusted command line.
+    """
+    if user is None:
+        return True
+    scope = scope_for(user)
+    return may(user, action, model) and (scope.everything or park.pk in scope.park_ids)
+
+
+#: The refusal of a park outside the user's parks, by action.
+OUT_OF_PARK_MESSAGES = {
+    IMPORT: gettext_lazy("You may import only into the parks you work on."),
+}
+
+
+def require_in_park(user, action: str, model, park, message: str | None = None) -> None:
+    """Raise ``PermissionDenied`` (403) unless ``may_in_park(user, action, model, park)``."""
+    require(user, action, model, message)
+    if not may_in_park(user, action, model, park):
+        raise PermissionDenied(
+            str(OUT_OF_PARK_MESSAGES.get(action, _("This record is outside the parks and organizations you work on.")))
+        )
+
+
+def may_full_export(user, model) -> bool:
+    """The import workbook holds full personal data: for roles that may both export and reveal these records."""
+    return may(user, EXPORT, model) and may(user, REVEAL, model)
+
+
+def assigned_park(user):
+    """The park a park staff member is assigned to (the root of their scope), else None."""
+    return user.park if scope_for(user).park_ids and user.park_id else None
+
+
+def assigned_organization(user):
+    """The Party organization a secretary is assigned to (the root of their scope), else None."""
+    return user.organization if scope_for(user).organization_id else None
+
+
+def scope_root(user):
+    """The park or Party organization the user's scope grows from (None: every park, or nothing)."""
+    return assigned_park(user) or assigned_organization(user)
+
+
+#: The kinds of dashboard :func:`home_dashboard` names.
+COUNTY_HOME, PARK_HOME, ORGANIZATION_HOME = "county", "park", "organization"
+
+
+def home_dashboard(user) -> tuple[str, object | None] | None:
+    """The dashboard a user's work starts from: ``(COUNTY_HOME, None)`` for county reviewers,
+    ``(PARK_HOME, park)`` for park staff, ``(ORGANIZATION_HOME, organization id)`` for secretaries;
+    None for everyone else (administrators keep the page of what waits for them)."""
+    scope = scope_for(user)
+    if scope.role == Role.COUNTY_REVIEWER:
+        return COUNTY_HOME, None
+    if scope.role == Role.PARK_STAFF and scope.park_ids:
+        return PARK_HOME, user.park
+    if scope.role == Role.SECRETARY and scope.organization_id:
+        return ORGANIZATION_HOME, scope.organization_id
+    return None
+
+
+def administrators():
+    """Active accounts that administer the system (the administrator role or superuser)."""
+    user_model = apps.get_model("parkparty", "User")
+    return user_model.objects.filter(is_active=True).filter(Q(role=Role.ADMINISTRATOR) | Q(is_superuser=True))
 
 
 # --- querysets ---------------------------------------------------------------------------

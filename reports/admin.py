@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from parkparty.admin import is_administrator
+from parkparty.permissions import may_administer
 
 from .models import ExportRecord
 
@@ -20,10 +20,10 @@ class ExportRecordAdmin(admin.ModelAdmin):
     list_per_page = 50
 
     def has_module_permission(self, request):
-        return is_administrator(request) or super().has_module_permission(request)
+        return may_administer(request.user) or super().has_module_permission(request)
 
     def has_view_permission(self, request, obj=None):
-        return is_administrator(request) or super().has_view_permission(request, obj)
+        return may_administer(request.user) or super().has_view_permission(request, obj)
 
     def has_add_permission(self, request):
         return False

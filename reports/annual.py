@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from organizations.models import Park
 from parkparty import audit
 from parkparty.models import AuditKind
-from parkparty.permissions import ADD, CHANGE
+from parkparty.permissions import ADD, CHANGE, require_in_park
 from parkparty.services import missing_version_error, save_record, stale_error
 
 from . import outline
@@ -37,7 +37,6 @@ from .figures import FigureSet, compute
 from .models import GeneratedReport, ReportDraft, template_for
 from .pdf import PdfProblem, docx_to_pdf, pdf_pages_png
 from .rendering import render_report
-from .services import check_park_write
 
 #: The outline block holding the date under the signature: set from the chosen date, not typed.
 DATE_BLOCK = "date"
@@ -121,7 +120,7 @@ def report_draft_save(
     was opened on, 0 when there was no draft yet. Raises StaleEditError when
     someone saved (or created the draft) in between, or when the version is missing.
     """
-    check_park_write(user, report.park, ReportDraft, ADD if report.saved is None else CHANGE)
+    require_in_park(user, ADD if report.saved is None else CHANGE, ReportDraft, report.park)
     if expected_version is None:
         raise missing_version_error()
     unknown = set(texts) - set(outline.text_keys(report.kind))
@@ -180,7 +179,7 @@ def report_generate(report: Report, *, user) -> GeneratedReport:
     The PDF is made by LibreOffice (:mod:`reports.pdf`); when it cannot be,
     the DOCX is kept all the same and ``pdf_problem`` says why.
     """
-    check_park_write(user, report.park, GeneratedReport, ADD)
+    require_in_park(user, ADD, GeneratedReport, report.park)
     signed_on = report.signed_on
     data = render(report)
     pdf, pages, problem = _pdf(data)

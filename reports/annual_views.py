@@ -27,7 +27,7 @@ from django.views.decorators.http import require_http_methods
 from organizations.models import Park
 from parkparty import audit
 from parkparty.models import AuditKind
-from parkparty.permissions import CHANGE, VIEW, may, require
+from parkparty.permissions import CHANGE, VIEW, assigned_park, may, may_in_park, require
 from parkparty.services import StaleEditError, format_validation_error
 
 from . import annual, outline
@@ -49,11 +49,6 @@ from .rendering import TemplateProblem
 from .services import report_template_upload
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def may_edit(user) -> bool:
-    """Park staff and administrators write report drafts; county reviewers read them."""
-    return may(user, CHANGE, ReportDraft)
 
 
 def _park(request, code: str) -> Park:
@@ -111,7 +106,7 @@ def index(request):
         if kind not in outline.KINDS:
             raise Http404
         return redirect(editor_url(park, _year(request.GET.get("year")), kind))
-    default_park = request.user.park if request.user.park_id else (parks[0] if parks else None)
+    default_park = assigned_park(request.user) or (parks[0] if parks else None)
     return render(
         request,
         "reports/annual_index.html",
@@ -125,7 +120,7 @@ def index(request):
             "kinds": ReportKind.choices,
             "drafts": ReportDraft.objects.for_user(request.user).select_related("park")[:50],
             "generated": GeneratedReport.objects.for_user(request.user).select_related("park", "created_by")[:50],
-            "may_edit": may_edit(request.user),
+            "may_write": may(request.user, CHANGE, ReportDraft),  # staff write drafts; the county reads them
         },
     )
 
@@ -141,7 +136,7 @@ def editor(request, code: str, year: int, kind: str):
     except ValidationError:
         raise Http404 from None
     report = annual.load_report(park, year, kind)
-    editable = may_edit(request.user)
+    editable = may_in_park(request.user, CHANGE, ReportDraft, park)
     errors = []
     status = 200
     if request.method == "POST":
@@ -203,7 +198,9 @@ def editor(request, code: str, year: int, kind: str):
         for problem in find_problems(report.figures)
     ]
     generated = list(
-        GeneratedReport.objects.filter(park=park, year=year, kind=kind).select_related("park", "created_by")[:10]
+        GeneratedReport.objects.for_user(request.user)
+        .filter(park=park, year=year, kind=kind)
+        .select_related("park", "created_by")[:10]
     )
     if posted:
         signed_on_value = posted.get("signed_on", "")

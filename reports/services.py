@@ -6,13 +6,13 @@ import contextlib
 from collections.abc import Iterable
 from pathlib import PurePath
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from organizations.models import Park
-from parkparty.permissions import ADD, CHANGE, require
+from parkparty.permissions import ADD, require_in_park
 from parkparty.services import save_record
 from parkparty.validators import strip_invisible
 
@@ -27,13 +27,6 @@ def _read_limited(uploaded_file) -> bytes:
     if hasattr(uploaded_file, "seek"):
         uploaded_file.seek(0)
     return uploaded_file.read(MAX_TEMPLATE_BYTES + 1)
-
-
-def check_park_write(user, park: Park, model, action: str = CHANGE) -> None:
-    """Refuse (PermissionDenied) a user who may not ``action`` ``model`` records of ``park``."""
-    require(user, action, model)
-    if user is not None and not Park.objects.for_user(user).filter(pk=park.pk).exists():
-        raise PermissionDenied(_("This record is outside the parks and organizations you work on."))
 
 
 def report_template_upload(
@@ -53,7 +46,7 @@ def report_template_upload(
     may not change the park's records. The previous active template of the kind
     is deactivated; both writes get history entries.
     """
-    check_park_write(user, park, ReportTemplate, ADD)
+    require_in_park(user, ADD, ReportTemplate, park)
     if kind not in ReportKind.values:
         raise ValidationError(_("Unknown report kind."), code="kind")
     data = _read_limited(uploaded_file)

@@ -5,14 +5,9 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from parkparty.permissions import EXPORT, REVEAL, may
+from parkparty.permissions import may_full_export
 from parkparty.views.generic import EntityView, ListingMixin
 from reports.exports import import_workbook_response
-
-
-def may_full_export(user, model) -> bool:
-    """The import workbook holds full personal data: for roles that may both export and reveal these records."""
-    return may(user, EXPORT, model) and may(user, REVEAL, model)
 
 
 class ImportWorkbookExportView(ListingMixin, EntityView):

@@ -41,7 +41,7 @@ from organizations.models import (
 from parkparty.filters import WorkbenchFilterSet, parse_id
 from parkparty.forms import WorkbenchModelForm
 from parkparty.masking import EMPTY
-from parkparty.permissions import CHANGE, is_organization_user
+from parkparty.permissions import CHANGE, is_organization_user, may
 from parkparty.views.generic import Column, Entity, EntityView, ObjectHistoryView, Panel, panel
 
 ATTENDEE_CHOICES_ID = "attendee-choices"
@@ -365,6 +365,7 @@ class ActivityEntity(Entity):
                     "documents": documents,
                     "upload_url": reverse("organizations:activity_photos", args=[obj.pk]),
                     "form": PhotoUploadForm(),
+                    "may_change": may(user, CHANGE, obj),  # adding and removing photos changes the activity
                 },
             ),
             panel(

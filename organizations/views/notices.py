@@ -27,7 +27,7 @@ from organizations.notice_services import (
 )
 from parkparty.filters import WorkbenchFilterSet
 from parkparty.forms import ActionForm, WorkbenchModelForm
-from parkparty.permissions import CHANGE, FORWARD, denied, park_ids
+from parkparty.permissions import CHANGE, FORWARD, denied, sees_everything
 from parkparty.views.generic import (
     Action,
     Column,
@@ -70,7 +70,7 @@ class NoticeForm(WorkbenchModelForm):
         self.fields["attachment"].help_text = _("PDF, OFD, Word, WPS, Excel, text, image or ZIP file, at most 20 MB.")
         if self.instance.pk is not None:
             return  # addressees change only by forwarding
-        if park_ids(self.user) is None:  # the county issues to parks
+        if sees_everything(self.user):  # the county issues to parks
             self.fields["parks"] = forms.ModelMultipleChoiceField(
                 label=_("Parks"),
                 queryset=Park.objects.for_user(self.user).order_by("sort_order", "code"),

@@ -12,7 +12,7 @@ from organizations import rules
 from organizations.models import Enterprise, EnterpriseStatus, OrganizationStatus, Park, ParkStaffing, PartyOrganization
 from organizations.views.party import count_of, optional_url
 from parkparty.forms import WorkbenchModelForm
-from parkparty.permissions import VIEW, may, park_ids, tree_ids
+from parkparty.permissions import VIEW, may, sees_everything, tree_ids
 from parkparty.views.generic import Column, Entity, Panel, panel
 
 
@@ -52,7 +52,7 @@ class ParkForm(WorkbenchModelForm):
         super().__init__(*args, user=user, **kwargs)
         park = self.instance
         parent = self.fields["parent"]
-        everything = park_ids(user) is None
+        everything = sees_everything(user)
         if park.pk is not None:
             # A park cannot be placed under itself or one of its own sub-parks.
             parent.queryset = parent.queryset.exclude(pk__in=tree_ids(Park, park.pk))

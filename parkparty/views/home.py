@@ -15,11 +15,24 @@ from organizations.models import (
     Enterprise,
     Notice,
     NoticeReceipt,
+    Park,
     PartyOrganization,
     ServiceRequest,
 )
 from parkparty.models import AuditEvent
-from parkparty.permissions import CHANGE, VIEW, Role, may, role_of
+from parkparty.permissions import (
+    CHANGE,
+    COUNTY_HOME,
+    PARK_HOME,
+    VIEW,
+    assigned_organization,
+    assigned_park,
+    home_dashboard,
+    may,
+    may_administer,
+    sees_everything,
+    works_on_records,
+)
 
 WAITING = 10
 #: Models whose recent changes the home page lists.
@@ -82,14 +95,15 @@ def recent_changes(user, limit: int = WAITING) -> list[dict]:
 
 def dashboard_home(user) -> str | None:
     """The dashboard that is this user's home: the county overview, their park's or their organization's."""
-    role = role_of(user)
-    if role == Role.COUNTY_REVIEWER:
+    home = home_dashboard(user)
+    if home is None:
+        return None
+    kind, where = home
+    if kind == COUNTY_HOME:
         return reverse("reports:county")
-    if role == Role.PARK_STAFF:
-        return reverse("reports:park", args=[user.park.code])
-    if role == Role.SECRETARY:
-        return reverse("reports:organization", args=[user.organization_id])
-    return None
+    if kind == PARK_HOME:
+        return reverse("reports:park", args=[where.code])
+    return reverse("reports:organization", args=[where])
 
 
 def todo_context(user) -> dict:
@@ -114,10 +128,17 @@ def todo_context(user) -> dict:
 def home(request):
     """County reviewers, park staff and secretaries go to their dashboard; others see what waits for them."""
     user = request.user
-    if role_of(user) == Role.AUDITOR and may(user, VIEW, AuditEvent):
+    if not works_on_records(user) and may(user, VIEW, AuditEvent):  # the audit administrator
         return redirect("audit:list")
     target = dashboard_home(user)
     if target is not None:
         return redirect(target)
-    context = {"role": role_of(user), "roles": Role, **todo_context(user)}
+    context = {
+        "sees_everything": sees_everything(user),
+        "manages_parks": may(user, CHANGE, Park),
+        "scope_park": assigned_park(user),
+        "scope_organization": assigned_organization(user),
+        "may_administer": may_administer(user),
+        **todo_context(user),
+    }
     return render(request, "parkparty/home.html", context)

@@ -39,7 +39,7 @@ from organizations.models import Park
 from parkparty.forms import style_widgets
 from parkparty.imports import IMPORT_KINDS, run_import, sha256_of, write_template
 from parkparty.models import ImportBatch
-from parkparty.permissions import IMPORT, may
+from parkparty.permissions import IMPORT, assigned_park, may
 from parkparty.validators import strip_invisible
 from parkparty.workbook import MAX_FILE_SIZE, WorkbookError
 
@@ -126,8 +126,9 @@ class UploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         parks = importable_parks(user)
         self.fields["park"].queryset = parks
-        if user.park_id and not self.is_bound and parks.filter(pk=user.park_id).exists():
-            self.fields["park"].initial = user.park_id
+        own = assigned_park(user)
+        if own is not None and not self.is_bound and parks.filter(pk=own.pk).exists():
+            self.fields["park"].initial = own.pk
         style_widgets(self)
 
     def clean_file(self):
