@@ -11,9 +11,12 @@ class ParkPartyConfig(AppConfig):
 
     def ready(self):
         from django.db.models.signals import post_migrate
+        from django.utils.module_loading import autodiscover_modules
 
         from parkparty import signals  # noqa: F401 — connects the audit receivers
 
+        # Each app's ``extensions`` module registers what it adds to the pages of the apps below it.
+        autodiscover_modules("extensions")
         post_migrate.connect(_install_audit_guard, sender=self, dispatch_uid="parkparty_audit_guard")
 
 

@@ -20,6 +20,7 @@ from organizations.models import ActivityKind, Park
 from .alerts import alerts
 from .figures import compute
 from .figures.compliance import MONTHLY, QUARTERLY, THREE_MEETINGS_KINDS, compliance
+from .figures.core import RATE, format_value
 from .figures.series import series
 from .links import dashboard_url, figure_url
 
@@ -233,8 +234,6 @@ class Dashboard:
         return charts
 
     def points(self, chosen, rate: bool = False) -> list[dict]:
-        from .figures.core import RATE, format_value
-
         return [
             {
                 "label": str(p.label),

@@ -6,9 +6,8 @@ from django.db.models import Count, OuterRef, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from members.models import Member
 from organizations.models import Enterprise, EnterpriseStatus, OrganizationStatus, Park, ParkStaffing, PartyOrganization
-from organizations.views.party import count_of, optional_url
+from organizations.views.party import count_of, member_model, optional_url
 from parkparty.forms import WorkbenchModelForm
 from parkparty.permissions import VIEW, may, park_ids, tree_ids
 from parkparty.views.generic import Column, Entity, Panel, panel
@@ -153,7 +152,7 @@ def figures_panel(park: Park, user) -> Panel:
             forming=Count("pk", filter=Q(status=OrganizationStatus.FORMING)),
         )
     )
-    members = Member.objects.for_user(user).current().filter(organization__park__in=parks).count()
+    members = member_model().objects.for_user(user).current().filter(organization__park__in=parks).count()
     values = [
         (_("Enterprises"), enterprises["total"]),
         (EnterpriseStatus.OPERATING.label, enterprises["operating"]),
