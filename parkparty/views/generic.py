@@ -260,15 +260,16 @@ class Entity:
 
     @classmethod
     def related(cls, obj, user) -> list[Panel]:
-        """Panels of related records on the detail page: those other apps add (:func:`parkparty.extensions.add_panels`).
+        """Panels of related records on the detail page: by default those other apps add.
 
-        An entity that overrides this places ``extensions.panels_for(obj, user)`` among its own panels.
+        Other apps add panels with ``extensions.add_panels``; an entity that overrides this method
+        places ``extensions.panels_for(obj, user)`` among its own panels.
         """
         return extensions.panels_for(obj, user)
 
     @classmethod
     def list_context(cls, request) -> dict:
-        """The entity's extra list context and that other apps add (:func:`parkparty.extensions.add_list_feature`)."""
+        """The entity's extra list context, and that other apps add with ``extensions.add_list_feature``."""
         return {**cls.extra_list_context(request), **extensions.feature_list_context(cls, request)}
 
     @classmethod
