@@ -37,6 +37,7 @@ from parkparty.services import as_history_datetime as _as_history_datetime
 from parkparty.validators import validate_uscc
 
 from .models import (
+    COVERAGE_FOR_FORMATION,
     CoverageMode,
     Enterprise,
     EnterpriseStatus,
@@ -420,8 +421,6 @@ class EnterpriseImportSpec(ImportSpec):
         elif organization_given and organization is None:
             enterprise.coverage_mode = CoverageMode.NONE
         elif organization is not None and enterprise.coverage_mode == CoverageMode.NONE:
-            from .models import COVERAGE_FOR_FORMATION
-
             enterprise.coverage_mode = COVERAGE_FOR_FORMATION[organization.formation_mode]
         if enterprise.organization_id is not None:
             enterprise.no_organization_reason = ""

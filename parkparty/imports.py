@@ -33,6 +33,8 @@ from django.utils.translation import gettext as _
 from import_export import widgets
 from import_export.fields import Field
 
+from parkparty import audit, extensions
+from parkparty.models import AuditKind, ImportBatch
 from parkparty.permissions import IMPORT, require_in_park
 from parkparty.validators import validate_free_text
 from parkparty.workbook import WorkbookError, read_rows
@@ -673,9 +675,8 @@ class _LazyKinds(Mapping):
         return len(self.paths)
 
 
-IMPORT_KINDS: Mapping[str, ImportSpec] = _LazyKinds(
-    {"enterprises": "organizations.imports.ENTERPRISE_SPEC", "members": "members.imports.MEMBER_SPEC"}
-)
+#: The kinds the apps register (``organizations``: enterprises, ``members``: members) in their ``extensions``.
+IMPORT_KINDS: Mapping[str, ImportSpec] = _LazyKinds(extensions.import_kinds)
 
 
 # --------------------------------------------------------------------------- engine
@@ -862,9 +863,6 @@ def run_import(
     result.unchanged = plan.unchanged
     if not commit or errors:
         return result
-    from parkparty import audit
-    from parkparty.models import AuditKind, ImportBatch
-
     with transaction.atomic():
         spec.write(plan, user=user)
         result.batch = ImportBatch.objects.create(
@@ -983,9 +981,7 @@ def import_command(kind: str):
             parser.add_argument("--dry-run", action="store_true", help="check every row but write nothing")
 
         def handle(self, *args, file: str, park: str, dry_run: bool, **options):
-            from organizations.models import Park
-
-            target = Park.objects.filter(code=park).first()
+            target = extensions.park_model().objects.filter(code=park).first()
             if target is None:
                 raise CommandError(_("No park has the code %(code)s.") % {"code": park})
 

@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -100,9 +101,11 @@ class User(AbstractUser):
             )
 
     def save(self, *args, **kwargs):
-        """Save; changes of role, scope and rights, new accounts and new passwords go to the audit log."""
-        from parkparty import audit
+        """Save; changes of role, scope and rights, new accounts and new passwords go to the audit log.
 
+        The audit log is written by :mod:`parkparty.signals` on :data:`user_saved` (``parkparty.audit``
+        builds on these models, so they do not import it).
+        """
         adding = self._state.adding or self.pk is None
         update_fields = kwargs.get("update_fields")
         touched = None if update_fields is None else {name.removesuffix("_id") for name in update_fields}
@@ -116,13 +119,7 @@ class User(AbstractUser):
         password_set = getattr(self, "_password_set", False) and update_fields is None
         super().save(*args, **kwargs)
         self._password_set = False
-        if adding:
-            audit.user_created(self)
-            return
-        if before is not None:
-            audit.user_changed(self, before)
-        if password_set:
-            audit.password_saved(self, detail=getattr(self, "_password_audit_detail", None))
+        user_saved.send(sender=type(self), user=self, created=adding, before=before, password_set=password_set)
 
     def set_password(self, raw_password) -> None:
         super().set_password(raw_password)
@@ -132,6 +129,11 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return str(self)
+
+
+#: Sent after a user is saved: ``user``, ``created``, ``before`` (the audited fields as they were, or None
+#: when none was touched), ``password_set``. :mod:`parkparty.signals` writes the audit entries.
+user_saved = Signal()
 
 
 class TrackedModel(models.Model):

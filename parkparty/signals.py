@@ -1,4 +1,4 @@
-"""Sign-ins and sign-outs in the audit log, and the session clock started at sign-in.
+"""Sign-ins, sign-outs and changes of accounts in the audit log, and the session clock started at sign-in.
 
 Failed sign-ins and lockouts are recorded by :mod:`parkparty.lockout`, where
 axes knows whether a failure started a lockout.
@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from parkparty import audit
 from parkparty.middleware import start_session_clock
-from parkparty.models import AuditKind
+from parkparty.models import AuditKind, user_saved
 
 # Django's own receiver saves the user on every sign-in, which would add a "changed" entry to the
 # user's history each time; ours keeps ``last_login`` (dormant accounts are counted from it) without one.
@@ -45,3 +45,15 @@ def audit_logout(sender, request, user, **kwargs):
         audit.record(AuditKind.SESSION_EXPIRED, request=request, user=user, detail={"reason": reason})
     else:
         audit.record(AuditKind.LOGOUT, request=request, user=user)
+
+
+@receiver(user_saved, dispatch_uid="parkparty_audit_user_saved")
+def audit_user_saved(sender, user, created, before, password_set, **kwargs):
+    """New accounts, changes of role, scope and rights, and new passwords go to the audit log."""
+    if created:
+        audit.user_created(user)
+        return
+    if before is not None:
+        audit.user_changed(user, before)
+    if password_set:
+        audit.password_saved(user, detail=getattr(user, "_password_audit_detail", None))

@@ -20,14 +20,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Applicant, DuesPayment, add_years
+from members.views import development as development_views
+from members.views import members as member_views
+from members.views import records as record_views
 from organizations.models import ActivityKind, NoticeReceipt, Park, PartyOrganization
 from organizations.rules import MONTHLY_MEETINGS, QUARTERLY_MEETINGS, quarters
+from organizations.views import activities as activity_views
+from organizations.views import enterprises as enterprise_views
+from organizations.views import notices as notice_views
+from organizations.views import parks as park_views
+from organizations.views import party as party_views
+from organizations.views import requests as request_views
 from parkparty import audit
 from parkparty.masking import display_value
 from parkparty.models import AuditKind
 from parkparty.permissions import sees_everything
 from parkparty.views.generic import Column, Entity, ObjectListView, offered_add_url, sort_order
-from parkparty.views.home import WAITING, todo_context
 from parkparty.views.personal import sortable_keys
 from reports.exports import XLSX_TYPE, escape_text
 from reports.models import ExportRecord
@@ -38,6 +46,7 @@ from .figures import REGISTRY, compute
 from .figures.compliance import compliance
 from .figures.series import SERIES, series
 from .links import dashboard_url, scope_code
+from .todo import WAITING, todo_context
 
 YEARS_OFFERED = 6
 
@@ -210,11 +219,22 @@ class NoticeReceiptEntity(Entity):
     ordering = ("notice__deadline", "pk")
 
 
-def entity_for(model) -> type[Entity]:
-    from members.views import development, members, records
-    from organizations.views import activities, enterprises, notices, parks, party, requests
+#: The workbench view modules whose ``ENTITIES`` a figure's records are listed with.
+WORKBENCH_VIEWS = (
+    enterprise_views,
+    party_views,
+    park_views,
+    activity_views,
+    request_views,
+    notice_views,
+    member_views,
+    development_views,
+    record_views,
+)
 
-    for module in (enterprises, party, parks, activities, requests, notices, members, development, records):
+
+def entity_for(model) -> type[Entity]:
+    for module in WORKBENCH_VIEWS:
         for entity in module.ENTITIES:
             if entity.model is model:
                 return entity

@@ -21,6 +21,7 @@ from organizations.rules import MONTHLY_MEETINGS, QUARTERLY_MEETINGS, THREE_MEET
 from .alerts import alerts
 from .figures import compute
 from .figures.compliance import compliance
+from .figures.core import RATE, format_value
 from .figures.series import series
 from .links import dashboard_url, figure_url
 
@@ -234,8 +235,6 @@ class Dashboard:
         return charts
 
     def points(self, chosen, rate: bool = False) -> list[dict]:
-        from .figures.core import RATE, format_value
-
         return [
             {
                 "label": str(p.label),

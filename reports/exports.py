@@ -29,6 +29,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from parkparty import audit, personal_data
+from parkparty.imports import IMPORT_KINDS, ExcelDateWidget
 from parkparty.masking import MASKS
 from parkparty.models import AuditKind
 from parkparty.permissions import REVEAL, may
@@ -195,8 +196,6 @@ def write_import_workbook(kind: str, queryset, target, *, user) -> int:
     from openpyxl.styles import PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
-
-    from parkparty.imports import IMPORT_KINDS, ExcelDateWidget
 
     spec = IMPORT_KINDS[kind]
     columns = spec.columns()

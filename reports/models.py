@@ -13,6 +13,7 @@ from parkparty.permissions import scoped_queryset
 from parkparty.validators import validate_free_text, validate_plain_text, year_validators
 
 from . import outline
+from .docx_templates import default_template
 
 
 class ExportRecord(models.Model):
@@ -117,8 +118,6 @@ def template_for(park, kind: str) -> bytes:
     The park's active uploaded template, else the nearest one up the park
     tree (a sub-park uses its zone's), else the built-in default.
     """
-    from .docx_templates import default_template
-
     found = active_template(park, kind)
     return found.read() if found is not None else default_template(kind)
 

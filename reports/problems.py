@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reports.figures import base
 from reports.figures.compliance import compliance
 from reports.figures.definitions import missed_years, quotas
 from reports.figures.examples import (
@@ -86,15 +87,11 @@ def posts_unfilled(fs):
 
 def staffing_notes(fs) -> bool:
     """Whether the staffing records say something about the people (a new leader, new officers)."""
-    from reports.figures import base
-
     return any(row.leader_note or row.officers_note for row in base.staffing(fs))
 
 
 def staffing_people(fs) -> str:
     """Who does the work, from the year's staffing records: 分管领导为……；从事具体党务工作的干事……。"""
-    from reports.figures import base
-
     parts = []
     for row in base.staffing(fs):
         if row.leader_position:

@@ -11,6 +11,7 @@ import datetime
 from decimal import Decimal
 from functools import cached_property
 
+from reports.figures import compute
 from reports.figures.core import RATE, format_number, format_value
 
 DIGITS = "零一二三四五六七八九"
@@ -116,8 +117,6 @@ class Facts:
     @cached_property
     def before(self):
         """The figures of the year before (same scope, same day of counting)."""
-        from reports.figures import compute
-
         return compute(self.fs.park, self.year - 1, today=self.fs.today)
 
     def change(self, key: str, unit: str, *, growth: bool = True) -> str:

@@ -40,6 +40,7 @@ from docxtpl import DocxTemplate
 from markupsafe import Markup, escape
 
 from . import docx_layout, outline, template_rules
+from .models import MAX_BLOCK_CHARS
 from .sandbox import ReportEnvironment, TemplateFailure, run_isolated
 from .template_messages import failure_messages
 from .template_rules import Source
@@ -252,8 +253,6 @@ def longest_context(kind: str, figure_keys: Iterable[str] = ()) -> dict:
     An upload is filled in with it, so a template that is slow or heavy on
     real text is refused when it is uploaded rather than when a report is due.
     """
-    from .models import MAX_BLOCK_CHARS
-
     lines = []
     while sum(len(line) + 1 for line in lines) + len(_LONG_LINE) < MAX_BLOCK_CHARS:
         lines.append(_LONG_LINE)

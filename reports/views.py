@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from parkparty.permissions import may_full_export
@@ -41,8 +42,6 @@ class ImportWorkbookExportView(ListingMixin, EntityView):
 
 def import_workbook_urls(entity, kind: str) -> list:
     """The ``<slug>/export-workbook/`` pattern, named ``<slug>_export_workbook``, of ``entity``."""
-    from django.urls import path
-
     slug = entity.slug()
     view = ImportWorkbookExportView.as_view(entity=entity, kind=kind)
     return [path(f"{slug}/export-workbook/", view, name=f"{slug}_export_workbook")]
@@ -50,8 +49,6 @@ def import_workbook_urls(entity, kind: str) -> list:
 
 def import_workbook_context(entity, request) -> dict:
     """``export_workbook_url`` (with the list's filters and search) for the roles that may use it."""
-    from django.urls import reverse
-
     if not may_full_export(request.user, entity.model):
         return {}
     url = reverse(entity.url_name("export_workbook"))

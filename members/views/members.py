@@ -323,18 +323,6 @@ class MemberEntity(Entity):
     ]
 
     @classmethod
-    def urls(cls) -> list:
-        from reports.views import import_workbook_urls
-
-        return [*super().urls(), *import_workbook_urls(cls, "members")]
-
-    @classmethod
-    def extra_list_context(cls, request) -> dict:
-        from reports.views import import_workbook_context
-
-        return import_workbook_context(cls, request)
-
-    @classmethod
     def filterset_class(cls):
         return MemberFilter
 

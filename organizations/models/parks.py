@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from parkparty.models import TrackedModel
-from parkparty.permissions import VIEW, ScopedQuerySet, scoped_queryset
+from parkparty.permissions import VIEW, ScopedQuerySet, scoped_queryset, tree_ids
 from parkparty.validators import validate_plain_text, year_validators
 
 YEAR_VALIDATORS = year_validators(1949)
@@ -119,8 +119,6 @@ class Park(TrackedModel):
 
     def descendant_ids(self) -> frozenset[int]:
         """This park's id and the ids of all its sub-parks, at any depth."""
-        from parkparty.permissions import tree_ids
-
         return tree_ids(Park, self.pk)
 
 

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -250,9 +251,9 @@ class InstructorQuerySet(ScopedQuerySet):
     park_lookup = "park"
 
     def organization_scope_q(self, organization_ids):
-        from .enterprises import Enterprise
-
-        posted = Enterprise.objects.filter(instructor=OuterRef("pk"), organization__in=organization_ids)
+        posted = apps.get_model("organizations", "Enterprise").objects.filter(
+            instructor=OuterRef("pk"), organization__in=organization_ids
+        )
         return Q(Exists(posted))
 
 
@@ -289,9 +290,9 @@ class InstructorEvaluationQuerySet(ScopedQuerySet):
     park_lookup = "instructor__park"
 
     def organization_scope_q(self, organization_ids):
-        from .enterprises import Enterprise
-
-        posted = Enterprise.objects.filter(instructor=OuterRef("instructor"), organization__in=organization_ids)
+        posted = apps.get_model("organizations", "Enterprise").objects.filter(
+            instructor=OuterRef("instructor"), organization__in=organization_ids
+        )
         return Q(Exists(posted))
 
 

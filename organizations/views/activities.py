@@ -22,7 +22,6 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from members.models import Member
 from organizations.activity_services import (
     activity_add_photos,
     activity_record,
@@ -43,6 +42,9 @@ from parkparty.forms import WorkbenchModelForm
 from parkparty.masking import EMPTY
 from parkparty.permissions import CHANGE, is_organization_user, may
 from parkparty.views.generic import Column, Entity, EntityView, ObjectHistoryView, Panel, panel
+
+#: The members app's member model, reached through ``Activity.attendees`` (``members`` sits above this app).
+Member = Activity._meta.get_field("attendees").related_model
 
 ATTENDEE_CHOICES_ID = "attendee-choices"
 INLINE_TYPES = ("image/jpeg", "image/png", "image/webp")

@@ -2,9 +2,9 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Member
 from organizations.models import Enterprise, EnterpriseStatus
 from organizations.services import enterprise_deregister
+from parkparty import extensions
 from parkparty.forms import ActionForm, WorkbenchModelForm, past_date_field
 from parkparty.views.generic import Action, Column, Entity, panel
 
@@ -95,30 +95,11 @@ class EnterpriseEntity(Entity):
     ]
 
     @classmethod
-    def urls(cls) -> list:
-        from reports.views import import_workbook_urls
-
-        return [*super().urls(), *import_workbook_urls(cls, "enterprises")]
-
-    @classmethod
-    def extra_list_context(cls, request) -> dict:
-        from reports.views import import_workbook_context
-
-        return import_workbook_context(cls, request)
-
-    @classmethod
     def related(cls, obj, user):
-        members = Member.objects.for_user(user).filter(enterprise=obj).select_related("organization")
         requests = obj.service_requests.for_user(user).order_by("-received_on")
         surveys = obj.surveys.order_by("-surveyed_on")
         return [
-            panel(
-                _("Party members working here"),
-                members,
-                [Column("name"), Column("organization.name", label=_("Party organization")), Column("category")],
-                user,
-                model=Member,
-            ),
+            *extensions.panels_for(obj, user),  # the members working here (members.extensions)
             panel(
                 _("Service requests"),
                 requests,

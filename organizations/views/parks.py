@@ -7,10 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from members.models import Member
 from organizations import rules
 from organizations.models import Enterprise, EnterpriseStatus, OrganizationStatus, Park, ParkStaffing, PartyOrganization
-from organizations.views.party import count_of, optional_url
+from organizations.views.party import count_of, member_model, optional_url
 from parkparty.forms import WorkbenchModelForm
 from parkparty.permissions import VIEW, may, sees_everything, tree_ids
 from parkparty.views.generic import Column, Entity, Panel, panel
@@ -155,7 +154,7 @@ def figures_panel(park: Park, user) -> Panel:
     founded = set(organizations.founded_as_of(today).values_list("pk", flat=True))
     forming = organizations.forming_as_of(today).count()
     covered = [e for e in enterprises if rules.coverage_part(e, founded) in rules.ORGANIZATION_COVERAGE]
-    members = Member.objects.for_user(user).as_of(today).filter(organization__park__in=parks).count()
+    members = member_model().objects.for_user(user).as_of(today).filter(organization__park__in=parks).count()
     values = [
         (_("Enterprises"), len(enterprises)),
         (EnterpriseStatus.OPERATING.label, sum(1 for e in enterprises if e.status == EnterpriseStatus.OPERATING)),

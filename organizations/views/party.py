@@ -20,7 +20,6 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from members.models import Member
 from organizations.models import (
     Activity,
     ActivityKind,
@@ -45,6 +44,7 @@ from organizations.rules import (
     slot_required,
 )
 from organizations.services import organization_dissolve, organization_found
+from parkparty import extensions
 from parkparty.filters import parse_id
 from parkparty.forms import ActionForm, WorkbenchModelForm, past_date_field
 from parkparty.permissions import tree_ids
@@ -57,6 +57,15 @@ def count_of(queryset) -> Subquery:
     """COUNT(*) of ``queryset`` (filtered on an OuterRef) as one correlated subquery per list query."""
     counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
     return Subquery(counted, output_field=IntegerField())
+
+
+def member_model():
+    """The members app's member model, reached through the relation it declares to organizations.
+
+    ``members`` sits above ``organizations`` and is not imported here; its ``Member.organization``
+    (related name ``members``) and ``Activity.attendees`` tie the two at the model level.
+    """
+    return PartyOrganization._meta.get_field("members").related_model
 
 
 def optional_url(name: str, **query) -> str | None:
@@ -118,11 +127,11 @@ class PartyOrganizationForm(WorkbenchModelForm):
         # The secretary is one of this organization's own members.
         secretary = self.fields["secretary"]
         if organization.pk is None:
-            secretary.queryset = Member.objects.none()
+            secretary.queryset = secretary.queryset.none()
             secretary.help_text = _("Register the organization's members first, then choose its secretary here.")
         else:
             current = Q(ended_on__isnull=True) | Q(pk=organization.secretary_id)
-            secretary.queryset = Member.objects.for_user(user).filter(current, organization=organization)
+            secretary.queryset = member_model().objects.for_user(user).filter(current, organization=organization)
             # An organization cannot sit under itself or one of its own children.
             parent = self.fields["parent"]
             parent.queryset = parent.queryset.exclude(pk__in=tree_ids(PartyOrganization, organization.pk))
@@ -344,7 +353,9 @@ class PartyOrganizationEntity(Entity):
             super()
             .queryset(user)
             .annotate(
-                member_count=count_of(Member.objects.filter(organization=OuterRef("pk"), ended_on__isnull=True)),
+                member_count=count_of(
+                    member_model().objects.filter(organization=OuterRef("pk"), ended_on__isnull=True)
+                ),
                 enterprise_count=count_of(Enterprise.objects.filter(organization=OuterRef("pk"))),
             )
         )
@@ -353,9 +364,6 @@ class PartyOrganizationEntity(Entity):
     def related(cls, obj, user):
         today = timezone.localdate()
         enterprises = Enterprise.objects.for_user(user).filter(organization=obj).order_by("name")
-        members = (
-            Member.objects.for_user(user).current().filter(organization=obj).select_related("enterprise")
-        ).order_by("name")
         children = PartyOrganization.objects.for_user(user).filter(parent=obj).select_related("park")
         funding = Funding.objects.for_user(user).filter(organization=obj).select_related("recipient")
         return [
@@ -380,21 +388,7 @@ class PartyOrganizationEntity(Entity):
                 add_url=optional_url("organizations:enterprise_add", organization=obj.pk, park=obj.park_id),
                 empty=_("No enterprise is covered by this organization yet."),
             ),
-            panel(
-                _("Current members"),
-                members,
-                [
-                    Column("name"),
-                    Column("category"),
-                    Column("enterprise.name", label=gettext_lazy("workplace")),
-                    Column("joined_on"),
-                    Column("status"),
-                ],
-                user,
-                model=Member,
-                add_url=optional_url("members:member_add", organization=obj.pk),
-                link=optional_url("members:member_list") is not None,
-            ),
+            *extensions.panels_for(obj, user),  # its current members (members.extensions)
             panel(
                 _("Child organizations"),
                 children,

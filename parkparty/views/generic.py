@@ -26,7 +26,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views import View
 
-from parkparty import audit, personal_data
+from parkparty import audit, extensions, personal_data
 from parkparty.filters import WorkbenchFilterSet
 from parkparty.forms import DeleteForm, mark_invalid, style_widgets
 from parkparty.masking import display_value
@@ -36,7 +36,6 @@ from parkparty.services import StaleEditError, delete_record, save_record
 from parkparty.throttle import SearchThrottled, check_search_rate
 from parkparty.validators import clean_search_text
 from parkparty.views.personal import drop_personal_filters, sortable_keys, too_many_searches
-from reports.exports import export_response
 
 PAGE_SIZE = 50
 
@@ -185,6 +184,7 @@ class Entity:
 
     @classmethod
     def urls(cls) -> list:
+        """The entity's pages, and those other apps add to it (:func:`parkparty.extensions.add_list_feature`)."""
         slug = cls.slug()
         patterns = [
             path(f"{slug}/", ObjectListView.as_view(entity=cls), name=f"{slug}_list"),
@@ -211,7 +211,7 @@ class Entity:
                     name=f"{slug}_{action.name}",
                 )
             )
-        return patterns
+        return [*patterns, *extensions.feature_urls(cls)]
 
     # --- reading --------------------------------------------------------
     @classmethod
@@ -255,13 +255,22 @@ class Entity:
 
     @classmethod
     def extra_list_context(cls, request) -> dict:
-        """More context for the list page (override per entity)."""
+        """More context for the list page (override per entity; other apps add theirs through extensions)."""
         return {}
 
     @classmethod
     def related(cls, obj, user) -> list[Panel]:
-        """Panels of related records on the detail page (override per entity)."""
-        return []
+        """Panels of related records on the detail page: by default those other apps add.
+
+        Other apps add panels with ``extensions.add_panels``; an entity that overrides this method
+        places ``extensions.panels_for(obj, user)`` among its own panels.
+        """
+        return extensions.panels_for(obj, user)
+
+    @classmethod
+    def list_context(cls, request) -> dict:
+        """The entity's extra list context, and that other apps add with ``extensions.add_list_feature``."""
+        return {**cls.extra_list_context(request), **extensions.feature_list_context(cls, request)}
 
     @classmethod
     def initial(cls, request) -> dict:
@@ -436,7 +445,7 @@ class ObjectListView(ListingMixin, EntityView):
                 "export_url": (f"{export_url}?{params.urlencode()}" if params else export_url)
                 if may(request.user, EXPORT, entity.model)
                 else "",
-                **entity.extra_list_context(request),
+                **entity.list_context(request),
             },
             status=400 if listing.invalid else 200,
         )
@@ -472,7 +481,9 @@ class ObjectExportView(ListingMixin, EntityView):
             return self.refuse_listing(request)
         params = request.GET.copy()
         params.pop("page", None)
-        return export_response(
+        if not extensions.list_export:
+            raise Http404
+        return extensions.list_export(
             queryset=listing.queryset,
             columns=entity.columns,
             labels=[column_label(entity.model, column) for column in entity.columns],

@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from organizations.models import Park
+from parkparty.extensions import park_model
 from parkparty.forms import style_widgets
 from parkparty.imports import IMPORT_KINDS, run_import, sha256_of, write_template
 from parkparty.models import ImportBatch
@@ -105,13 +105,13 @@ def sweep_stale(now: float | None = None) -> int:
 
 
 def importable_parks(user):
-    return Park.objects.for_user(user).order_by("sort_order", "code")
+    return park_model().objects.for_user(user).order_by("sort_order", "code")
 
 
 class UploadForm(forms.Form):
     park = forms.ModelChoiceField(
         label=gettext_lazy("Park"),
-        queryset=Park.objects.none(),
+        queryset=park_model().objects.none(),
         help_text=gettext_lazy(
             "The file may hold records of this park and its sub-parks only; rows without a park go to this park."
         ),
@@ -294,7 +294,7 @@ class ImportConfirmView(ImportUploadView):
         try:
             if entry.get("sha256") != digest or not path.exists() or sha256_of(path) != digest:
                 return self.refuse(kind)
-            park = Park.objects.for_user(request.user).filter(pk=entry["park"]).first()
+            park = park_model().objects.for_user(request.user).filter(pk=entry["park"]).first()
             if park is None:
                 raise PermissionDenied(_("You may not import into this park."))
             file_name = entry.get("file_name", "")

@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from organizations.models import Park
+
 #: Units (display suffixes). Values are formatted by :func:`format_value`.
 COUNT = "count"
 RATE = "rate"
@@ -212,8 +214,6 @@ class FigureSet(Mapping):
         park to filter by is read by each set on its own (same result, more
         queries). Every park must lie in this set's scope.
         """
-        from organizations.models import Park
-
         children: dict[int | None, list[int]] = {}
         for pk, parent_id in Park.objects.values_list("pk", "parent_id"):
             children.setdefault(parent_id, []).append(pk)

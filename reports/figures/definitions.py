@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Applicant, CommendationKind, MemberCategory, MemberStatus
+from members.models import Applicant, CommendationKind, MemberCategory, MemberStatus, add_years
 from members.models.development import Stage
 from organizations import rules
 from organizations.models import (
@@ -723,8 +723,6 @@ def posts_vacant(fs):
 # Applicants due: used by alerts and the organization view.
 def probationary_overdue(fs) -> list:
     """Probationary members whose year of probation ended before the as-of date."""
-    from members.models import add_years
-
     return [
         m
         for m in base.members(fs)
