@@ -20,19 +20,15 @@ from parkparty.imports import (
     CodeWidget,
     CountWidget,
     ExcelDateWidget,
-    FieldChecker,
     ImportColumn,
     ImportSpec,
     ParsedRow,
     Plan,
     RowError,
     YesNoWidget,
-    create_with_history,
-    matching,
-    new_record,
     normalize_header,
-    relate,
 )
+from parkparty.imports.bulk import FieldChecker, create_with_history, matching, new_record, relate
 from parkparty.services import as_history_datetime as _as_history_datetime
 from parkparty.validators import validate_uscc
 
