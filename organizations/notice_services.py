@@ -95,7 +95,7 @@ def notice_issue_as(
         raise ValidationError({"organizations": _("Choose at least one organization to send the notice to.")})
     now = at or timezone.now()
     notice.issuer_park = user.park
-    save_record(notice, user=user, history_date=now)
+    save_record(notice, user=user, effective=now)
     notice_forward(notice, park=user.park, organizations=list(organizations), user=user, at=now)
     return notice
 

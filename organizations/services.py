@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parkparty.history import ChangeReason
 from parkparty.services import save_record
 
 from .models import (
@@ -39,7 +40,7 @@ def enterprise_record_survey(
     for that year see the state the survey found.
     """
     enterprise.surveyed_on = surveyed_on
-    save_record(enterprise, user=user, expected_version=expected_version, history_date=surveyed_on)
+    save_record(enterprise, user=user, expected_version=expected_version, effective=surveyed_on)
     survey = EnterpriseSurvey.objects.filter(enterprise=enterprise, surveyed_on=surveyed_on).first()
     survey = survey or EnterpriseSurvey(enterprise=enterprise, surveyed_on=surveyed_on)
     survey.status = enterprise.status
@@ -48,7 +49,7 @@ def enterprise_record_survey(
     survey.investor_is_member = enterprise.investor_is_member
     survey.coverage_mode = enterprise.coverage_mode
     version = survey.version if survey.pk else None  # a survey of the same day is updated as it was just read
-    return save_record(survey, user=user, expected_version=version, history_date=surveyed_on)
+    return save_record(survey, user=user, expected_version=version, effective=surveyed_on)
 
 
 def enterprise_deregister(
@@ -58,7 +59,7 @@ def enterprise_deregister(
     enterprise.status = EnterpriseStatus.DEREGISTERED
     enterprise.deregistered_on = on
     return save_record(
-        enterprise, user=user, expected_version=expected_version, history_date=on, reason=_("Deregistered")
+        enterprise, user=user, expected_version=expected_version, effective=on, reason=ChangeReason.DEREGISTERED
     )
 
 
@@ -70,7 +71,9 @@ def organization_found(
         raise ValidationError(_("Only an organization being formed can be founded."))
     organization.status = OrganizationStatus.ACTIVE
     organization.founded_on = on
-    return save_record(organization, user=user, expected_version=expected_version, history_date=on, reason=_("Founded"))
+    return save_record(
+        organization, user=user, expected_version=expected_version, effective=on, reason=ChangeReason.FOUNDED
+    )
 
 
 @transaction.atomic
@@ -95,7 +98,7 @@ def organization_dissolve(
     organization.status = OrganizationStatus.DISSOLVED
     organization.dissolved_on = on
     organization.dissolution_reason = reason
-    save_record(organization, user=user, expected_version=expected_version, history_date=on, reason=_("Dissolved"))
+    save_record(organization, user=user, expected_version=expected_version, effective=on, reason=ChangeReason.DISSOLVED)
     for enterprise in organization.enterprises.all():
         enterprise.organization = None
         enterprise.coverage_mode = CoverageMode.NONE
@@ -103,8 +106,8 @@ def organization_dissolve(
             enterprise,
             user=user,
             expected_version=enterprise.version,
-            history_date=on,
-            reason=_("Organization dissolved"),
+            effective=on,
+            reason=ChangeReason.ORGANIZATION_DISSOLVED,
         )
     return organization
 
@@ -115,9 +118,9 @@ def notice_issue(notice: Notice, *, parks: list[Park], user, at: datetime.dateti
     if not parks:
         raise ValidationError(_("Choose at least one park to send the notice to."))
     now = at or timezone.now()
-    save_record(notice, user=user, history_date=now)
+    save_record(notice, user=user, effective=now)
     for park in parks:
-        save_record(NoticeReceipt(notice=notice, park=park, forwarded_at=now), user=user, history_date=now)
+        save_record(NoticeReceipt(notice=notice, park=park, forwarded_at=now), user=user, effective=now)
     return notice
 
 
@@ -148,7 +151,7 @@ def notice_forward(
         if NoticeReceipt.objects.filter(notice=notice, organization=organization).exists():
             continue
         receipt = NoticeReceipt(notice=notice, park=organization.park, organization=organization, forwarded_at=now)
-        receipts.append(save_record(receipt, user=user, history_date=now))
+        receipts.append(save_record(receipt, user=user, effective=now))
     return receipts
 
 
@@ -157,5 +160,5 @@ def notice_receive(receipt: NoticeReceipt, *, user, at: datetime.datetime | None
     if receipt.received_at is None:
         receipt.received_at = at or timezone.now()
         receipt.received_by = user
-        save_record(receipt, user=user, expected_version=receipt.version, history_date=receipt.received_at)
+        save_record(receipt, user=user, expected_version=receipt.version, effective=receipt.received_at)
     return receipt

@@ -398,26 +398,41 @@ def _insert_rows(model, fields, rows: list[tuple], *, returning: bool = False) -
     return ids
 
 
-def create_with_history(model, objects: list, *, user) -> None:
-    """Insert new, already validated records and their "+" history entries in a few multi-row INSERTs.
+HISTORY_EXTRA = ("history_date", "effective_at", "history_change_reason", "history_type", "history_user")
 
-    The same rows ``bulk_create_with_history`` would write, without
-    building a model instance per history row. Each object's
-    ``_history_date`` dates its entry (default: now); ``user`` is the
-    history user (None for the command line).
+
+def _history_columns(model):
+    """The history model, its tracked fields and the extra columns every history row carries."""
+    history = model.history.model
+    tracked = {f.attname for f in history.tracked_fields}
+    history_fields = [f for f in history._meta.concrete_fields if f.attname in tracked]
+    by_name = {f.name: f for f in history._meta.concrete_fields}
+    return history, history_fields, [by_name[name] for name in HISTORY_EXTRA]
+
+
+def _history_tail(obj, now, history_type: str, user_id) -> list:
+    """history_date (the real time), effective_at, reason code, type and user of ``obj``'s history row."""
+    return [
+        now,
+        getattr(obj, "_effective_at", None) or now,
+        getattr(obj, "_change_reason", None),
+        history_type,
+        user_id,
+    ]
+
+
+def create_with_history(model, objects: list, *, user_id, now) -> None:
+    """Insert new, validated and normalised records and their "+" history rows in a few multi-row INSERTs.
+
+    Called by :func:`parkparty.services.save_records` only. The same rows
+    ``save()`` and simple-history would write: ``created_at`` / ``updated_at``
+    at ``now``, history at ``now`` taking effect at each object's
+    ``_effective_at`` with its ``_change_reason``. PostgreSQL: COPY.
     """
     from django.db import connection
 
     if not objects:
         return
-    if not connection.features.can_return_rows_from_bulk_insert:  # pragma: no cover — old SQLite
-        from simple_history.utils import bulk_create_with_history
-
-        bulk_create_with_history(objects, model, batch_size=500, default_user=user)
-        return
-    from django.utils import timezone
-
-    now = timezone.now()
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     relations = [f for f in fields if f.is_relation]
     for obj in objects:
@@ -427,15 +442,12 @@ def create_with_history(model, objects: list, *, user) -> None:
                 setattr(obj, relation.attname, related.pk if related is not None else None)
         if hasattr(obj, "created_at"):
             obj.created_at = obj.updated_at = now
-    history = model.history.model
-    tracked = {f.attname for f in history.tracked_fields}
-    history_fields = [f for f in history._meta.concrete_fields if f.attname in tracked]
-    by_name = {f.name: f for f in history._meta.concrete_fields}
-    extra = [by_name[name] for name in ("history_date", "history_change_reason", "history_type", "history_user")]
-    user_id = getattr(user, "pk", None)
+    history, history_fields, extra = _history_columns(model)
     if connection.vendor == "postgresql":
         _copy_with_history(model, objects, fields, history, history_fields, extra, user_id, now)
         return
+    if not connection.features.can_return_rows_from_bulk_insert:  # pragma: no cover — old SQLite
+        raise NotImplementedError("bulk writes need INSERT … RETURNING")
     adapters = [_adapter(f, connection) for f in fields]
     rows = []
     for obj in objects:
@@ -449,18 +461,33 @@ def create_with_history(model, objects: list, *, user) -> None:
         obj.pk = pk
         obj._state.adding = False
         obj._state.db = connection.alias
-    history_adapters = [_adapter(f, connection) for f in history_fields]
-    adapt_date = _adapter(by_name["history_date"], connection)
-    history_rows = []
+    _insert_history(history, history_fields, extra, objects, now, "+", user_id)
+
+
+def update_with_history(model, objects: list, fields, *, user_id, now) -> None:
+    """Update ``fields`` of existing, validated records (version and ``updated_at`` included) and add "~" rows."""
+    if not objects:
+        return
+    model._default_manager.bulk_update(objects, sorted(fields), batch_size=500)
+    history, history_fields, extra = _history_columns(model)
+    _insert_history(history, history_fields, extra, objects, now, "~", user_id)
+
+
+def _insert_history(history, history_fields, extra, objects, now, history_type, user_id) -> None:
+    from django.db import connection
+
+    adapters = [_adapter(f, connection) for f in [*history_fields, *extra]]
+    rows = []
     for obj in objects:
-        values = []
-        for f, adapt in zip(history_fields, history_adapters, strict=True):
-            value = getattr(obj, f.attname)
-            values.append(adapt(value) if adapt is not None and value is not None else value)
-        when = getattr(obj, "_history_date", None) or now
-        values += [adapt_date(when), getattr(obj, "_change_reason", None), "+", user_id]
-        history_rows.append(tuple(values))
-    _insert_rows(history, history_fields + extra, history_rows)
+        values = [getattr(obj, f.attname) for f in history_fields]
+        values += _history_tail(obj, now, history_type, user_id)
+        rows.append(
+            tuple(
+                adapt(value) if adapt is not None and value is not None else value
+                for value, adapt in zip(values, adapters, strict=True)
+            )
+        )
+    _insert_rows(history, [*history_fields, *extra], rows)
 
 
 def _encode_copy(values, encoded: dict) -> list[str]:
@@ -549,10 +576,10 @@ def _copy_with_history(model, objects, fields, history, history_fields, extra, u
                 state.adding = False
                 state.db = alias
                 encoded = _encode_copy((pk_value, *values_of(obj)), remembered)
-                when = getattr(obj, "_history_date", None) or now
+                effective = getattr(obj, "_effective_at", None) or now
                 reason = getattr(obj, "_change_reason", None)
                 tail = [
-                    *_encode_copy([when], remembered),
+                    *_encode_copy([now, effective], remembered),
                     "\\N" if reason is None else _copy_text(reason),
                     "+",
                     user_text,
