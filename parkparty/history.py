@@ -21,6 +21,7 @@ from django.db.models import OuterRef, Subquery
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
@@ -34,10 +35,32 @@ class EffectiveHistory(models.Model):
         abstract = True
 
 
+class EffectiveHistoryManager(HistoryManager):
+    """``Model.history`` whose ``as_of`` reads ``effective_at`` (see :func:`as_of`)."""
+
+    def as_of(self, date):
+        if not self.instance:
+            return as_of(self.model.instance_type, date)
+        history_obj = (
+            self.get_queryset()
+            .filter(effective_at__lte=date)
+            .order_by("-effective_at", "-history_date", "-history_id")
+            .first()
+        )
+        if history_obj is None:
+            raise self.instance.DoesNotExist(f"{self.instance._meta.object_name} had not yet been created.")
+        if history_obj.history_type == "-":
+            raise self.instance.DoesNotExist(f"{self.instance._meta.object_name} had already been deleted.")
+        result = history_obj.instance
+        result._history._as_of = date  # as simple-history does, for related lookups "as of" then
+        return result
+
+
 class History(HistoricalRecords):
-    """``HistoricalRecords`` whose rows carry ``effective_at`` (see :class:`EffectiveHistory`)."""
+    """``HistoricalRecords`` whose rows carry ``effective_at`` and whose ``as_of`` reads it."""
 
     def __init__(self, *args, bases=(), **kwargs):
+        kwargs.setdefault("history_manager", EffectiveHistoryManager)
         super().__init__(*args, bases=[EffectiveHistory, *bases] if bases else [EffectiveHistory], **kwargs)
 
 
