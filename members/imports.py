@@ -28,6 +28,7 @@ from parkparty.imports.bulk import FieldChecker, matching, new_record, relate
 from parkparty.services import save_records, validate_record
 
 from .models import Education, EventKind, Gender, Member, MemberCategory, MembershipEvent, MemberStatus, add_years
+from .services import arrival_reason
 
 GENDER_LABELS = {"男": Gender.MALE, "女": Gender.FEMALE}
 EDUCATION_LABELS = {
@@ -289,10 +290,12 @@ class MemberImportSpec(ImportSpec):
     def write(self, plan: Plan, *, user) -> None:
         """Write the plan through :func:`parkparty.services.save_records` (rows validated by ``plan``).
 
-        A new member takes effect on the admission date, an update now; each
-        membership event on its own date.
+        A new member takes effect on the admission date (reason: admitted, as
+        :func:`members.services.member_create` records it), an update now
+        (reason: import); each membership event on its own date.
         """
-        save_records(plan.created, user=user, effective=_joined_on, reason=ChangeReason.IMPORT, clean=False)
+        # A new member is registered as by the form (members.services.member_create): the same reason.
+        save_records(plan.created, user=user, effective=_joined_on, reason=arrival_reason, clean=False)
         events = []
         for member in plan.created:
             events.append(self._event(member, EventKind.ADMITTED, member.joined_on))
@@ -303,7 +306,7 @@ class MemberImportSpec(ImportSpec):
         for member in plan.updated:
             if member._was_probationary and member.category == MemberCategory.FULL and member.full_on:
                 events.append(self._event(member, EventKind.CONFIRMED_FULL, member.full_on))
-        save_records(events, user=user, effective=_event_date, reason=ChangeReason.IMPORT, clean=False)
+        save_records(events, user=user, effective=_event_date, clean=False)
 
     @staticmethod
     def _event(member, kind, day) -> MembershipEvent:

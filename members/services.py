@@ -14,11 +14,16 @@ from parkparty.services import save_record
 from .models import Applicant, EndReason, EventKind, Member, MemberCategory, MembershipEvent
 
 
+def arrival_reason(member: Member) -> str:
+    """Why a new member is on the roll: transferred in (with a transfer date) or admitted here."""
+    return ChangeReason.TRANSFERRED_IN if member.transferred_in_on else ChangeReason.ADMITTED
+
+
 @transaction.atomic
 def member_create(member: Member, *, user, whole_organization: bool = False, counterpart: str = "") -> Member:
     """Register a member and the event that brought them here (admission or transfer in)."""
     since = member.transferred_in_on or member.joined_on
-    save_record(member, user=user, effective=since)
+    save_record(member, user=user, effective=since, reason=arrival_reason(member))
     kind = EventKind.TRANSFERRED_IN if member.transferred_in_on else EventKind.ADMITTED
     event = MembershipEvent(
         member=member,

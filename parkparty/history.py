@@ -84,6 +84,7 @@ class ChangeReason(models.TextChoices):
     MEMBERSHIP_ENDED = "membership_ended", _("Membership ended")
     CONFIRMED = "confirmed", _("Confirmed")
     ADMITTED = "admitted", _("Admitted")
+    TRANSFERRED_IN = "transferred_in", _("Transferred in")
     HANDLING_STARTED = "handling_started", _("Handling started")
     CLOSED = "closed", _("Closed")
     REJECTED = "rejected", _("Rejected")

@@ -147,7 +147,7 @@ def save_records(
     *,
     user,
     effective: datetime.date | datetime.datetime | Callable | None = None,
-    reason: str = "",
+    reason: str | Callable = "",
     update_fields=None,
     clean: bool = True,
     exclude: list[str] | None = None,
@@ -161,8 +161,8 @@ def save_records(
     :func:`validate_record` on each, as the import does while previewing); versions
     go up by one; history rows are written at the real time, taking effect at
     ``effective`` (a date, or a function of the record giving its date; never
-    before the record's latest change takes effect), with the ``reason`` code and
-    the user; afterwards every record must lie in the user's scope.
+    before the record's latest change takes effect), with the ``reason`` code (or a
+    function of the record giving it) and the user; afterwards every record must lie in the user's scope.
 
     ``update_fields``: the fields an update writes (default: all). The rows go
     through :mod:`parkparty.imports.bulk` (multi-row INSERT, COPY on PostgreSQL);
@@ -188,8 +188,9 @@ def save_records(
     moments = _effective_moments(model, instances, updated, effective, now)
     for obj, moment in zip(instances, moments, strict=True):
         obj._effective_at = moment
-        if reason:
-            obj._change_reason = reason
+        code = reason(obj) if callable(reason) else reason
+        if code:
+            obj._change_reason = code
     user_id = getattr(user, "pk", None)
     bulk.create_with_history(model, created, user_id=user_id, now=now)
     if updated:
