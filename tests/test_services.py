@@ -246,9 +246,7 @@ def test_invalid_record_is_refused_before_anything_is_written(staff_a, park_a):
 
 def test_history_entry_records_the_user_the_real_time_and_the_given_effective_date(staff_a, park_a):
     before = timezone.now()
-    enterprise = save_record(
-        f.EnterpriseFactory.build(park=park_a), user=staff_a, effective=datetime.date(2023, 6, 30)
-    )
+    enterprise = save_record(f.EnterpriseFactory.build(park=park_a), user=staff_a, effective=datetime.date(2023, 6, 30))
     entry = last_entry(enterprise)
     assert entry.history_user == staff_a
     assert local_day(entry.effective_at) == datetime.date(2023, 6, 30)
@@ -265,9 +263,7 @@ def test_history_entry_without_given_date_is_dated_now(staff_a, park_a):
 
 
 def test_dated_save_does_not_leak_its_date_into_the_next_save(staff_a, park_a):
-    enterprise = save_record(
-        f.EnterpriseFactory.build(park=park_a), user=staff_a, effective=datetime.date(2020, 1, 1)
-    )
+    enterprise = save_record(f.EnterpriseFactory.build(park=park_a), user=staff_a, effective=datetime.date(2020, 1, 1))
     enterprise.employees = 99
     save_record(enterprise, user=staff_a, expected_version=enterprise.version)
     assert last_entry(enterprise).effective_at.year == timezone.now().year
