@@ -3,37 +3,32 @@
 from __future__ import annotations
 
 import datetime
-import functools
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import resources
-from simple_history.utils import bulk_update_with_history
 
 from organizations.models import Enterprise, PartyOrganization
+from parkparty.history import ChangeReason
 from parkparty.imports import (
     ChoiceWidget,
     CodeWidget,
     ExcelDateWidget,
-    FieldChecker,
     ImportColumn,
     ImportSpec,
     ParsedRow,
     Plan,
     RowError,
     YesNoWidget,
-    create_with_history,
-    matching,
-    new_record,
     normalize_header,
-    relate,
 )
-from parkparty.services import as_history_datetime as _as_history_datetime
-from parkparty.validators import normalize_resident_id
+from parkparty.imports.bulk import FieldChecker, matching, new_record, relate
+from parkparty.services import save_records, validate_record
 
 from .models import Education, EventKind, Gender, Member, MemberCategory, MembershipEvent, MemberStatus, add_years
+from .services import arrival_reason
 
 GENDER_LABELS = {"男": Gender.MALE, "女": Gender.FEMALE}
 EDUCATION_LABELS = {
@@ -73,16 +68,6 @@ ROSTER_FIELDS = (
 )
 SKIP_CLEAN = ["id", "organization", "enterprise", "version", "created_at", "updated_at"]
 MEMBER_FIELDS = FieldChecker(Member)
-
-
-def as_history_datetime(day):
-    """``parkparty.services.as_history_datetime``, computed once per day within an import."""
-    return _dated(day) if isinstance(day, datetime.date) and not isinstance(day, datetime.datetime) else day
-
-
-@functools.lru_cache(maxsize=4096)
-def _dated(day):
-    return _as_history_datetime(day)
 
 
 class MemberResource(resources.Resource):
@@ -253,10 +238,8 @@ class MemberImportSpec(ImportSpec):
                 member._state.adding = False
             self._apply(member, values, organization, enterprise, stored, today)
             try:
-                # Member.clean_fields: the ID number normalized, then every field checked (cheaper per row).
-                member.id_number = normalize_resident_id(member.id_number)
-                MEMBER_FIELDS.clean_fields(member, SKIP_CLEAN)
-                member.clean()
+                # normalise(), clean_fields() (cheaper per row) and clean(): as a form's save would.
+                validate_record(member, exclude=SKIP_CLEAN, checker=MEMBER_FIELDS)
             except ValidationError as exc:
                 self.model_errors(row, exc, errors)
                 continue
@@ -305,51 +288,39 @@ class MemberImportSpec(ImportSpec):
                 member.category = MemberCategory.FULL
 
     def write(self, plan: Plan, *, user) -> None:
-        _dated.cache_clear()  # "today" and "now" are per import
-        now = timezone.now()
-        created = plan.created
-        for member in created:
-            member._history_date = as_history_datetime(member.joined_on)
-        if created:
-            create_with_history(Member, created, user=user)
+        """Write the plan through :func:`parkparty.services.save_records` (rows validated by ``plan``).
+
+        A new member takes effect on the admission date (reason: admitted, as
+        :func:`members.services.member_create` records it), an update now
+        (reason: import); each membership event on its own date.
+        """
+        # A new member is registered as by the form (members.services.member_create): the same reason.
+        save_records(plan.created, user=user, effective=_joined_on, reason=arrival_reason, clean=False)
         events = []
-        for member in created:
+        for member in plan.created:
             events.append(self._event(member, EventKind.ADMITTED, member.joined_on))
             if member.category == MemberCategory.FULL and member.full_on:
                 events.append(self._event(member, EventKind.CONFIRMED_FULL, member.full_on))
-        if plan.updated:
-            from django.db.models import Max
-
-            latest = dict(
-                Member.history.model.objects.filter(id__in=[m.pk for m in plan.updated])
-                .values("id")
-                .annotate(latest=Max("history_date"))
-                .values_list("id", "latest")
-            )
-            fields = set()
-            for member in plan.updated:
-                previous = latest.get(member.pk)
-                member._history_date = now if previous is None or now > previous else previous + _MICROSECOND
-                member.version += 1
-                member.updated_at = now
-                fields.update(member._changed)
-                confirmed = member._was_probationary and member.category == MemberCategory.FULL and member.full_on
-                if confirmed:
-                    events.append(self._event(member, EventKind.CONFIRMED_FULL, member.full_on))
-            bulk_update_with_history(
-                plan.updated, Member, sorted(fields | {"version", "updated_at"}), batch_size=500, default_user=user
-            )
-        if events:
-            create_with_history(MembershipEvent, events, user=user)
+        fields = {name for member in plan.updated for name in member._changed}
+        save_records(plan.updated, user=user, reason=ChangeReason.IMPORT, update_fields=fields, clean=False)
+        for member in plan.updated:
+            if member._was_probationary and member.category == MemberCategory.FULL and member.full_on:
+                events.append(self._event(member, EventKind.CONFIRMED_FULL, member.full_on))
+        save_records(events, user=user, effective=_event_date, clean=False)
 
     @staticmethod
     def _event(member, kind, day) -> MembershipEvent:
         event = new_record(MembershipEvent, kind=kind, date=day, organization_id=member.organization_id)
         relate(event, "member", member)
-        event._history_date = as_history_datetime(day)
         return event
 
 
-_MICROSECOND = datetime.timedelta(microseconds=1)
+def _joined_on(member) -> datetime.date:
+    return member.joined_on
+
+
+def _event_date(event) -> datetime.date:
+    return event.date
+
 
 MEMBER_SPEC = MemberImportSpec()

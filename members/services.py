@@ -8,16 +8,22 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from parkparty.history import ChangeReason
 from parkparty.services import save_record
 
 from .models import Applicant, EndReason, EventKind, Member, MemberCategory, MembershipEvent
+
+
+def arrival_reason(member: Member) -> str:
+    """Why a new member is on the roll: transferred in (with a transfer date) or admitted here."""
+    return ChangeReason.TRANSFERRED_IN if member.transferred_in_on else ChangeReason.ADMITTED
 
 
 @transaction.atomic
 def member_create(member: Member, *, user, whole_organization: bool = False, counterpart: str = "") -> Member:
     """Register a member and the event that brought them here (admission or transfer in)."""
     since = member.transferred_in_on or member.joined_on
-    save_record(member, user=user, history_date=since)
+    save_record(member, user=user, effective=since, reason=arrival_reason(member))
     kind = EventKind.TRANSFERRED_IN if member.transferred_in_on else EventKind.ADMITTED
     event = MembershipEvent(
         member=member,
@@ -27,7 +33,7 @@ def member_create(member: Member, *, user, whole_organization: bool = False, cou
         whole_organization=whole_organization,
         counterpart=counterpart,
     )
-    save_record(event, user=user, history_date=since)
+    save_record(event, user=user, effective=since)
     return member
 
 
@@ -51,7 +57,9 @@ def member_end(
     member.ended_on = on
     member.end_reason = reason
     member.end_note = note
-    save_record(member, user=user, expected_version=expected_version, history_date=on, reason=_("Membership ended"))
+    save_record(
+        member, user=user, expected_version=expected_version, effective=on, reason=ChangeReason.MEMBERSHIP_ENDED
+    )
     event = MembershipEvent(
         member=member,
         kind=reason,
@@ -61,7 +69,7 @@ def member_end(
         counterpart=counterpart,
         note=note,
     )
-    save_record(event, user=user, history_date=on)
+    save_record(event, user=user, effective=on)
     return member
 
 
@@ -72,13 +80,13 @@ def member_confirm_full(member: Member, *, on: datetime.date, user, expected_ver
         raise ValidationError(_("Only a probationary member can be confirmed as a full member."))
     member.category = MemberCategory.FULL
     member.full_on = on
-    save_record(member, user=user, expected_version=expected_version, history_date=on, reason=_("Confirmed"))
+    save_record(member, user=user, expected_version=expected_version, effective=on, reason=ChangeReason.CONFIRMED)
     event = MembershipEvent(member=member, kind=EventKind.CONFIRMED_FULL, date=on, organization=member.organization)
-    save_record(event, user=user, history_date=on)
+    save_record(event, user=user, effective=on)
     if hasattr(member, "application"):
         applicant = member.application
         applicant.full_on = on
-        save_record(applicant, user=user, expected_version=applicant.version, history_date=on)
+        save_record(applicant, user=user, expected_version=applicant.version, effective=on)
     return member
 
 
@@ -106,7 +114,7 @@ def applicant_admit(
     )
     member_create(member, user=user)
     applicant.member = member
-    save_record(applicant, user=user, expected_version=expected_version, history_date=on, reason=_("Admitted"))
+    save_record(applicant, user=user, expected_version=expected_version, effective=on, reason=ChangeReason.ADMITTED)
     return member
 
 
@@ -121,4 +129,4 @@ def applicant_withdraw(
     applicant.withdrawn_on = on
     applicant.withdrawn_reason = reason
     note = _("Left the pipeline")
-    return save_record(applicant, user=user, expected_version=expected_version, history_date=on, reason=note)
+    return save_record(applicant, user=user, expected_version=expected_version, effective=on, reason=note)

@@ -9,31 +9,25 @@ import re
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
-from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import resources
-from simple_history.utils import bulk_update_with_history
 
+from parkparty.history import ChangeReason
 from parkparty.imports import (
     ChoiceWidget,
     CodeWidget,
     CountWidget,
     ExcelDateWidget,
-    FieldChecker,
     ImportColumn,
     ImportSpec,
     ParsedRow,
     Plan,
     RowError,
     YesNoWidget,
-    create_with_history,
-    matching,
-    new_record,
     normalize_header,
-    relate,
 )
-from parkparty.services import as_history_datetime as _as_history_datetime
+from parkparty.imports.bulk import FieldChecker, matching, new_record, relate
+from parkparty.services import save_records
 from parkparty.validators import validate_uscc
 
 from .models import (
@@ -91,16 +85,6 @@ def no_organization_reason_for(members: int) -> str:
 
 
 SKIP_CLEAN = ["id", "park", "organization", "instructor", "version", "created_at", "updated_at"]
-
-
-def as_history_datetime(day):
-    """``parkparty.services.as_history_datetime``, computed once per day within an import."""
-    return _dated(day) if isinstance(day, datetime.date) and not isinstance(day, datetime.datetime) else day
-
-
-@functools.lru_cache(maxsize=4096)
-def _dated(day):
-    return _as_history_datetime(day)
 
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -495,41 +479,24 @@ class EnterpriseImportSpec(ImportSpec):
         plan.updated.extend(snapshot for _s, snapshot, _d in still_old)
 
     def write(self, plan: Plan, *, user) -> None:
-        _dated.cache_clear()  # "today" and "now" are per import
-        now = timezone.now()
+        """Write the plan through :func:`parkparty.services.save_records` (rows validated by ``plan``).
+
+        A record's change takes effect on its survey date (a row without one: now).
+        """
         created = plan.created
         old_snapshots = {id(snapshot) for _s, snapshot, _d in plan.extra.get("old_surveys", [])}
         updated = [e for e in plan.updated if id(e) not in old_snapshots]
-        for enterprise in created:
-            if enterprise.surveyed_on:
-                enterprise._history_date = as_history_datetime(enterprise.surveyed_on)
-        if created:
-            create_with_history(Enterprise, created, user=user)
+        save_records(created, user=user, effective=_surveyed_on, reason=ChangeReason.IMPORT, clean=False)
         really_updated = [e for e in updated if e._changed]
-        if really_updated:
-            latest = dict(
-                Enterprise.history.model.objects.filter(id__in=[e.pk for e in really_updated])
-                .values("id")
-                .annotate(latest=Max("history_date"))
-                .values_list("id", "latest")
-            )
-            fields = set()
-            for enterprise in really_updated:
-                when = as_history_datetime(enterprise.surveyed_on) if enterprise.surveyed_on else now
-                previous = latest.get(enterprise.pk)
-                if previous is not None and when <= previous:
-                    when = previous + datetime.timedelta(microseconds=1)
-                enterprise._history_date = when
-                enterprise.version += 1
-                enterprise.updated_at = now
-                fields.update(Enterprise._meta.get_field(name).name for name in enterprise._changed)
-            bulk_update_with_history(
-                really_updated,
-                Enterprise,
-                sorted(fields | {"version", "updated_at"}),
-                batch_size=500,
-                default_user=user,
-            )
+        fields = {name for enterprise in really_updated for name in enterprise._changed}
+        save_records(
+            really_updated,
+            user=user,
+            effective=_surveyed_on,
+            reason=ChangeReason.IMPORT,
+            update_fields=fields,
+            clean=False,
+        )
         stored_surveys = plan.extra.get("stored_surveys", {})
         new_surveys, changed_surveys = [], []
         sources = [e for e in created + updated if e.surveyed_on] + [
@@ -548,24 +515,22 @@ class EnterpriseImportSpec(ImportSpec):
                 survey = new_record(EnterpriseSurvey, enterprise_id=source.pk, surveyed_on=source.surveyed_on)
                 target = new_surveys
             else:
-                survey.version += 1
-                survey.updated_at = now
                 target = changed_surveys
             _fill_snapshot(survey, source)
-            survey._history_date = as_history_datetime(source.surveyed_on)
             target.append(survey)
-        if new_surveys:
-            create_with_history(EnterpriseSurvey, new_surveys, user=user)
-        if changed_surveys:
-            for survey in changed_surveys:
-                survey._history_date = max(survey._history_date, now)
-            bulk_update_with_history(
-                changed_surveys,
-                EnterpriseSurvey,
-                [*SNAPSHOT_FIELDS, "version", "updated_at"],
-                batch_size=500,
-                default_user=user,
-            )
+        save_records(new_surveys, user=user, effective=_surveyed_on, reason=ChangeReason.IMPORT, clean=False)
+        save_records(
+            changed_surveys,
+            user=user,
+            effective=_surveyed_on,
+            reason=ChangeReason.IMPORT,
+            update_fields=SNAPSHOT_FIELDS,
+            clean=False,
+        )
+
+
+def _surveyed_on(record) -> datetime.date | None:
+    return record.surveyed_on
 
 
 SNAPSHOT_FIELDS = ("status", "employees", "members", "investor_is_member", "coverage_mode")

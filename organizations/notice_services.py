@@ -35,9 +35,9 @@ def notice_issue(notice: Notice, *, parks: list[Park], user, at: datetime.dateti
     if not parks:
         raise ValidationError(_("Choose at least one park to send the notice to."))
     now = at or timezone.now()
-    save_record(notice, user=user, history_date=now)
+    save_record(notice, user=user, effective=now)
     for park in parks:
-        save_record(NoticeReceipt(notice=notice, park=park, forwarded_at=now), user=user, history_date=now)
+        save_record(NoticeReceipt(notice=notice, park=park, forwarded_at=now), user=user, effective=now)
     return notice
 
 
@@ -68,7 +68,7 @@ def notice_forward(
         if NoticeReceipt.objects.filter(notice=notice, organization=organization).exists():
             continue
         receipt = NoticeReceipt(notice=notice, park=organization.park, organization=organization, forwarded_at=now)
-        receipts.append(save_record(receipt, user=user, history_date=now))
+        receipts.append(save_record(receipt, user=user, effective=now))
     return receipts
 
 
@@ -77,7 +77,7 @@ def notice_receive(receipt: NoticeReceipt, *, user, at: datetime.datetime | None
     if receipt.received_at is None:
         receipt.received_at = at or timezone.now()
         receipt.received_by = user
-        save_record(receipt, user=user, expected_version=receipt.version, history_date=receipt.received_at)
+        save_record(receipt, user=user, expected_version=receipt.version, effective=receipt.received_at)
     return receipt
 
 
@@ -153,7 +153,7 @@ def notice_issue_as(
         raise ValidationError({"organizations": _("Choose at least one organization to send the notice to.")})
     now = at or timezone.now()
     notice.issuer_park = assigned_park(user)
-    save_record(notice, user=user, history_date=now)
+    save_record(notice, user=user, effective=now)
     notice_forward(notice, park=notice.issuer_park, organizations=list(organizations), user=user, at=now)
     return notice
 

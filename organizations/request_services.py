@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parkparty.history import ChangeReason
 from parkparty.services import save_record
 
 from .models import RequestStatus, ServiceRequest
@@ -32,8 +33,8 @@ def _check_closing_date(request: ServiceRequest, closed_on: datetime.date) -> No
         raise ValidationError({"closed_on": _("The closing date cannot be before the date received.")})
 
 
-def _history_date(closed_on: datetime.date) -> datetime.date | None:
-    """Date the history entry on a back-dated closing day; a closing today is dated now."""
+def _effective(closed_on: datetime.date) -> datetime.date | None:
+    """A back-dated closing takes effect on its day; a closing today takes effect now."""
     return closed_on if closed_on < timezone.localdate() else None
 
 
@@ -64,7 +65,7 @@ def service_request_start(
         request,
         user=user,
         expected_version=expected_version if expected_version is not None else request.version,
-        reason=_("Handling started"),
+        reason=ChangeReason.HANDLING_STARTED,
     )
 
 
@@ -98,8 +99,8 @@ def service_request_close(
         request,
         user=user,
         expected_version=expected_version if expected_version is not None else request.version,
-        history_date=_history_date(closed_on),
-        reason=_("Closed"),
+        effective=_effective(closed_on),
+        reason=ChangeReason.CLOSED,
     )
 
 
@@ -127,6 +128,6 @@ def service_request_reject(
         request,
         user=user,
         expected_version=expected_version if expected_version is not None else request.version,
-        history_date=_history_date(closed_on),
-        reason=_("Rejected"),
+        effective=_effective(closed_on),
+        reason=ChangeReason.REJECTED,
     )

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from parkparty.history import ChangeReason
 from parkparty.services import save_record
 
 from .models import (
@@ -36,7 +37,7 @@ def enterprise_record_survey(
     for that year see the state the survey found.
     """
     enterprise.surveyed_on = surveyed_on
-    save_record(enterprise, user=user, expected_version=expected_version, history_date=surveyed_on)
+    save_record(enterprise, user=user, expected_version=expected_version, effective=surveyed_on)
     survey = EnterpriseSurvey.objects.filter(enterprise=enterprise, surveyed_on=surveyed_on).first()
     survey = survey or EnterpriseSurvey(enterprise=enterprise, surveyed_on=surveyed_on)
     survey.status = enterprise.status
@@ -45,7 +46,7 @@ def enterprise_record_survey(
     survey.investor_is_member = enterprise.investor_is_member
     survey.coverage_mode = enterprise.coverage_mode
     version = survey.version if survey.pk else None  # a survey of the same day is updated as it was just read
-    return save_record(survey, user=user, expected_version=version, history_date=surveyed_on)
+    return save_record(survey, user=user, expected_version=version, effective=surveyed_on)
 
 
 def enterprise_deregister(
@@ -55,7 +56,7 @@ def enterprise_deregister(
     enterprise.status = EnterpriseStatus.DEREGISTERED
     enterprise.deregistered_on = on
     return save_record(
-        enterprise, user=user, expected_version=expected_version, history_date=on, reason=_("Deregistered")
+        enterprise, user=user, expected_version=expected_version, effective=on, reason=ChangeReason.DEREGISTERED
     )
 
 
@@ -67,7 +68,9 @@ def organization_found(
         raise ValidationError(_("Only an organization being formed can be founded."))
     organization.status = OrganizationStatus.ACTIVE
     organization.founded_on = on
-    return save_record(organization, user=user, expected_version=expected_version, history_date=on, reason=_("Founded"))
+    return save_record(
+        organization, user=user, expected_version=expected_version, effective=on, reason=ChangeReason.FOUNDED
+    )
 
 
 @transaction.atomic
@@ -92,7 +95,7 @@ def organization_dissolve(
     organization.status = OrganizationStatus.DISSOLVED
     organization.dissolved_on = on
     organization.dissolution_reason = reason
-    save_record(organization, user=user, expected_version=expected_version, history_date=on, reason=_("Dissolved"))
+    save_record(organization, user=user, expected_version=expected_version, effective=on, reason=ChangeReason.DISSOLVED)
     for enterprise in organization.enterprises.all():
         enterprise.organization = None
         enterprise.coverage_mode = CoverageMode.NONE
@@ -100,7 +103,7 @@ def organization_dissolve(
             enterprise,
             user=user,
             expected_version=enterprise.version,
-            history_date=on,
-            reason=_("Organization dissolved"),
+            effective=on,
+            reason=ChangeReason.ORGANIZATION_DISSOLVED,
         )
     return organization

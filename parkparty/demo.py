@@ -9,8 +9,9 @@ school, 10 authorised posts with 6 filled, 5000-yuan start-up funds, a
 150-yuan monthly secretary allowance and 2000–6000-yuan performance awards.
 Lighter 2024 and 2025 records give trends.
 
-Every record is written through the services with its history entry dated
-when the change happened, so ``Model.history.as_of()`` sees each year's state.
+Every record is written through the services with its history entry taking
+effect when the change happened (``effective_at``), so the figures' "as of"
+reads (:func:`parkparty.history.as_of`) see each year's state.
 The tables below are the plan; :class:`DemoBuilder` turns them into records
 with a fixed random seed, so every run builds the same county.
 """
@@ -24,7 +25,6 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 from stdnum.cn import ric, uscc
 
 from members.models import Applicant, Commendation, DevelopmentQuota, DuesPayment, Member, PioneerPost, add_years
@@ -109,8 +109,9 @@ from parkparty.demo_data import (
     WEAK_ORGS,
     YEARS,
 )
+from parkparty.history import ChangeReason, effective_datetime
 from parkparty.models import Role, User
-from parkparty.services import as_history_datetime, save_record
+from parkparty.services import save_record, save_records
 
 
 def d(text: str) -> datetime.date:
@@ -119,7 +120,7 @@ def d(text: str) -> datetime.date:
 
 def noon_plus(day: datetime.date, minutes: int) -> datetime.datetime:
     """A history timestamp on ``day`` after the services' noon entry (for a second change that day)."""
-    return as_history_datetime(day) + datetime.timedelta(minutes=minutes)
+    return effective_datetime(day) + datetime.timedelta(minutes=minutes)
 
 
 def on_roll(member: Member, day: datetime.date) -> bool:
@@ -212,27 +213,27 @@ class DemoBuilder:
         opened = d("2020-01-06")
         zone = Park(code=DEMO_CODE, name="示范县工业园区", address="示范县城西大道88号")
         zone.integration_principle, zone.development_pattern = INTEGRATION
-        self.parks[DEMO_CODE] = zone = save_record(zone, user=None, history_date=opened)
+        self.parks[DEMO_CODE] = zone = save_record(zone, user=None, effective=opened)
         for order, (suffix, name, township, road) in enumerate(PARKS, start=1):
             park = Park(code=f"{DEMO_CODE}-{suffix}", name=name, parent=zone, address=f"示范县{township}{road}")
             park.sort_order = order
             park.is_core = suffix == CORE_PARK
             park.integrated_on = None if park.is_core else d(INTEGRATED_ON)
-            self.parks[suffix] = save_record(park, user=None, history_date=opened)
+            self.parks[suffix] = save_record(park, user=None, effective=opened)
         for year, authorised, actual in STAFFING:
             staffing = ParkStaffing(park=zone, year=year, posts_authorised=authorised, posts_actual=actual)
             position, since, note, officers, officers_since, officers_note = STAFFING_PEOPLE[year]
             staffing.leader_position, staffing.leader_since, staffing.leader_note = position, d(since), note
             staffing.party_officers, staffing.officers_since = officers, d(officers_since)
             staffing.officers_note = officers_note
-            save_record(staffing, user=None, history_date=datetime.date(year, 1, 15))
+            save_record(staffing, user=None, effective=datetime.date(year, 1, 15))
         for year, quota in QUOTAS:
             quota = DevelopmentQuota(park=zone, year=year, quota=quota)
-            save_record(quota, user=None, history_date=datetime.date(year, 2, 20))
+            save_record(quota, user=None, effective=datetime.date(year, 2, 20))
         for name, kind, opened_on, area, address, description in SERVICE_CENTRES:
             centre = ServiceCenter(name=name, kind=kind, park=zone, opened_on=d(opened_on), area_sqm=area)
             centre.address, centre.description = address, description
-            save_record(centre, user=None, history_date=centre.opened_on)
+            save_record(centre, user=None, effective=centre.opened_on)
             self.centre = self.centre or centre  # activities are held at the offline centre
         evaluations = []
         for key, park, appointed, unit, position in INSTRUCTORS:
@@ -245,7 +246,7 @@ class DemoBuilder:
                 phone=person.phone,
                 appointed_on=d(appointed),
             )
-            self.instructors[key] = save_record(instructor, user=None, history_date=instructor.appointed_on)
+            self.instructors[key] = save_record(instructor, user=None, effective=instructor.appointed_on)
             for year in YEARS:
                 for quarter in range(1, 5):
                     quarter_end = datetime.date(year, quarter * 3, 28)
@@ -253,7 +254,7 @@ class DemoBuilder:
                         continue
                     score = Decimal(self.rng.randint(760, 985)) / 10
                     evaluation = InstructorEvaluation(instructor=instructor, year=year, quarter=quarter, score=score)
-                    evaluation._history_date = as_history_datetime(quarter_end + datetime.timedelta(days=10))
+                    evaluation._effective_at = effective_datetime(quarter_end + datetime.timedelta(days=10))
                     evaluations.append(evaluation)
         bulk(InstructorEvaluation, evaluations)
 
@@ -285,7 +286,7 @@ class DemoBuilder:
                 auxiliary_managing_body="park_work_committee",
                 contact_phone=self.phone(),
             )
-            self.orgs[key] = save_record(org, user=None, history_date=day)
+            self.orgs[key] = save_record(org, user=None, effective=day)
 
     def build_enterprises(self) -> None:
         rng = self.rng
@@ -314,10 +315,10 @@ class DemoBuilder:
             covered_on = self.orgs[org_key].founded_on or self.orgs[org_key].forming_since if org_key else None
             if covered_on and covered_on <= founded_on:
                 self.cover(ent, org_key)
-            self.ents[key] = save_record(ent, user=None, history_date=founded_on)
+            self.ents[key] = save_record(ent, user=None, effective=founded_on)
             if covered_on and covered_on > founded_on:  # the enterprise joined the organization later
                 self.cover(ent, org_key)
-                save_record(ent, user=None, history_date=covered_on)
+                save_record(ent, user=None, effective=covered_on)
 
     def cover(self, ent: Enterprise, org_key: str) -> None:
         ent.organization = self.orgs[org_key]
@@ -384,7 +385,7 @@ class DemoBuilder:
     def appoint_secretary(self, key: str) -> None:
         org = self.orgs[key]
         org.secretary = self.members[key][0]
-        save_record(org, user=None, history_date=noon_plus(org.secretary.transferred_in_on, 30))
+        save_record(org, user=None, effective=noon_plus(org.secretary.transferred_in_on, 30))
 
     def build_pipeline(self) -> None:
         for key, applied, *stages, admitted, full, withdrawn in PIPELINE:
@@ -397,20 +398,20 @@ class DemoBuilder:
                 enterprise=self.rng.choice(self.org_enterprises(key)),
                 applied_on=d(applied),
             )
-            save_record(applicant, user=None, history_date=applicant.applied_on)
+            save_record(applicant, user=None, effective=applicant.applied_on)
             for field, value in zip(("activist_on", "candidate_on", "dossier_submitted_on"), stages, strict=True):
                 if value:
                     setattr(applicant, field, d(value))
-                    save_record(applicant, user=None, history_date=d(value))
+                    save_record(applicant, user=None, effective=d(value))
             if withdrawn:
                 applicant.withdrawn_on, applicant.withdrawn_reason = d(withdrawn), "调离本企业，转往外地工作"
-                save_record(applicant, user=None, history_date=applicant.withdrawn_on)
+                save_record(applicant, user=None, effective=applicant.withdrawn_on)
             if not admitted:
                 continue
             member = applicant_admit(applicant, on=d(admitted), user=None)
             member.education = self.rng.choice(EDUCATION[1:4])
             member.is_frontline = self.rng.random() < 0.6
-            save_record(member, user=None, history_date=member.joined_on + datetime.timedelta(days=1))
+            save_record(member, user=None, effective=member.joined_on + datetime.timedelta(days=1))
             self.members[key].append(member)
             if full:
                 member_confirm_full(member, on=d(full), user=None)
@@ -458,11 +459,11 @@ class DemoBuilder:
         for key, dates in ELECTIONS.items():
             for day in dates:
                 self.orgs[key].last_election_on = d(day)
-                save_record(self.orgs[key], user=None, history_date=d(day), reason="换届选举")
+                save_record(self.orgs[key], user=None, effective=d(day), reason=ChangeReason.ELECTION)
         for key, level, day in DEMONSTRATION_POINTS:
             org = self.orgs[key]
             org.is_demonstration_point, org.demonstration_level = True, level
-            save_record(org, user=None, history_date=d(day), reason="命名为党建示范点")
+            save_record(org, user=None, effective=d(day), reason=ChangeReason.DEMONSTRATION_SITE)
         key, leave_on, dissolve_on, deregister_on, reason = DISSOLUTION
         for member in self.members[key]:
             member_end(member, reason="transferred_out", on=d(leave_on), user=None, counterpart="河口镇机关党支部")
@@ -493,7 +494,7 @@ class DemoBuilder:
 
         def add(day: datetime.date, **fields) -> None:
             activity = Activity(held_on=day, **fields)
-            activity._history_date = as_history_datetime(day)
+            activity._effective_at = effective_datetime(day)
             activities.append(activity)
 
         for year in YEARS:
@@ -615,10 +616,10 @@ class DemoBuilder:
             handler=self.person(1975, 1995).name,
             handler_unit=HANDLERS.get(category, "园区管委会"),
         )
-        save_record(request, user=None, history_date=received)
+        save_record(request, user=None, effective=received)
         if outcome == "open":
             request.status = "in_progress"
-            save_record(request, user=None, history_date=received + datetime.timedelta(days=2))
+            save_record(request, user=None, effective=received + datetime.timedelta(days=2))
             if finished_on is None:
                 return
             outcome = "closed"
@@ -628,7 +629,7 @@ class DemoBuilder:
             request.outcome, request.satisfaction = "已协调相关部门办结，企业反馈满意", rng.choice((4, 5, 5))
         else:
             request.outcome = "不符合园区总体规划，已向企业说明"
-        save_record(request, user=None, history_date=finished_on)
+        save_record(request, user=None, effective=finished_on)
 
     def build_funding_and_commendations(self) -> None:
         rng = self.rng
@@ -664,19 +665,19 @@ class DemoBuilder:
                     started_on=datetime.date(year, 3 + i * 2, 1),
                     ended_on=datetime.date(year + 1, 6, 30) if (year, i) == (2023, 0) else None,
                 )
-                save_record(post, user=None, history_date=post.started_on)
+                save_record(post, user=None, effective=post.started_on)
 
     def pay(self, org, kind, paid_on, amount, months=1, recipient=None) -> None:
         funding = Funding(
             organization=org, kind=kind, paid_on=paid_on, amount=Decimal(amount), months=months, recipient=recipient
         )
-        save_record(funding, user=None, history_date=paid_on)
+        save_record(funding, user=None, effective=paid_on)
 
     def commend(self, kind, year, org, member, awarded_on, by="中共示范县委", bonus=None) -> None:
         commendation = Commendation(
             kind=kind, year=year, organization=org, member=member, conferred_by=by, awarded_on=awarded_on, bonus=bonus
         )
-        save_record(commendation, user=None, history_date=awarded_on)
+        save_record(commendation, user=None, effective=awarded_on)
 
     def build_notices(self) -> None:
         rng, zone = self.rng, self.parks[DEMO_CODE]
@@ -690,10 +691,10 @@ class DemoBuilder:
                     deadline=issued_on + datetime.timedelta(days=days),
                     body=f"各园区、各非公企业党组织：现就{title[2:-3]}有关事项通知如下。",
                 )
-                save_record(notice, user=None, history_date=issued_on)
+                save_record(notice, user=None, effective=issued_on)
                 sent = timezone.make_aware(datetime.datetime.combine(issued_on, datetime.time(9, 30)))
                 receipt = NoticeReceipt(notice=notice, park=zone, forwarded_at=sent)
-                save_record(receipt, user=None, history_date=sent)
+                save_record(receipt, user=None, effective=sent)
                 late_park = (year, number) == (2023, 4)
                 signed = sent + datetime.timedelta(days=days + 2 if late_park else rng.randint(0, 1), hours=2)
                 notice_receive(receipt, user=None, at=signed)
@@ -702,7 +703,7 @@ class DemoBuilder:
                 orgs = [org for org in orgs if org.founded_on < issued_on < (org.dissolved_on or datetime.date.max)]
                 for i, org in enumerate(rng.sample(orgs, min(8, len(orgs)))):
                     receipt = NoticeReceipt(notice=notice, park=org.park, organization=org, forwarded_at=forwarded)
-                    save_record(receipt, user=None, history_date=forwarded)
+                    save_record(receipt, user=None, effective=forwarded)
                     chance = rng.random()
                     if (year, number, i) == (2023, 2, 0) or chance < 0.04:
                         continue  # never signed for
@@ -729,16 +730,20 @@ class DemoBuilder:
                     payment = DuesPayment(
                         member=member, month=first, amount_due=rate, amount_paid=paid, paid_on=paid_on
                     )
-                    payment._history_date = as_history_datetime(paid_on or first + datetime.timedelta(days=27))
+                    payment._effective_at = effective_datetime(paid_on or first + datetime.timedelta(days=27))
                     payments.append(payment)
         bulk(DuesPayment, payments)
 
 
 def bulk(model, objects: list) -> None:
-    """Validate and insert many rows with their (already dated) history entries."""
+    """Validate and insert many rows through the services, each taking effect at its ``_effective_at``."""
     for obj in objects:
         obj.full_clean(validate_unique=False, validate_constraints=False)
-    bulk_create_with_history(objects, model, batch_size=500)
+    save_records(objects, user=None, effective=_own_effect, clean=False)
+
+
+def _own_effect(obj) -> datetime.datetime:
+    return obj._effective_at
 
 
 def ensure_users(zone: Park) -> list[tuple[str, str]]:

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from simple_history.models import HistoricalRecords
 
+from parkparty.history import History
 from parkparty.permissions import Role, scoped_queryset
 from parkparty.validators import validate_plain_text
 
@@ -69,7 +69,7 @@ class User(AbstractUser):
 
     objects = UserManager()
     # Password hashes stay out of history; logins and password dates are not edits.
-    history = HistoricalRecords(excluded_fields=["password", "last_login", "password_changed_at"])
+    history = History(excluded_fields=["password", "last_login", "password_changed_at"])
 
     class Meta:
         verbose_name = _("user")
@@ -141,7 +141,7 @@ class TrackedModel(models.Model):
 
     ``version`` goes up by one on every save; services compare it with the
     version the editor started from and refuse stale saves. Each concrete
-    model declares its own ``history = HistoricalRecords()``.
+    model declares its own ``history = History()``.
     """
 
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
@@ -152,13 +152,30 @@ class TrackedModel(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        if not self._state.adding:
-            self.version += 1
+        self.normalise()
+        self.next_version()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         meta = self._meta
         return reverse(f"{meta.app_label}:{meta.model_name}_detail", args=[self.pk])
+
+    def clean_fields(self, exclude=None) -> None:
+        self.normalise()
+        super().clean_fields(exclude=exclude)
+
+    def normalise(self) -> None:
+        """Bring values to their one stored form (an ID number's case, values derived from it).
+
+        Runs on every write path — ``save()``, ``clean_fields()`` and the bulk
+        writes of :func:`parkparty.services.save_records` — so a record saved
+        through a form and one imported end identical. Override per model.
+        """
+
+    def next_version(self) -> None:
+        """An existing record's version goes up by one on every write (the only place it does)."""
+        if not self._state.adding:
+            self.version += 1
 
 
 class ImportKind(models.TextChoices):
@@ -196,7 +213,7 @@ class ImportBatch(models.Model):
 
     objects = scoped_queryset("park", None).as_manager()
     # Every project model keeps history (DESIGN: nothing silently lost); batches get one "+" entry.
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("import batch")

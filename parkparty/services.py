@@ -9,13 +9,17 @@ a browser passes the signed-in user.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from parkparty.history import effective_datetime, not_before_latest_effect
+from parkparty.imports import bulk
 from parkparty.permissions import ADD, CHANGE, DELETE, VIEW, forget_scope, require
 
 
@@ -68,30 +72,21 @@ def stale_error(instance) -> StaleEditError:
     )
 
 
-def as_history_datetime(day: datetime.date | datetime.datetime | None) -> datetime.datetime | None:
-    """A dated source (a survey date, an admission date) as an aware history timestamp (noon, local time)."""
-    if day is None or isinstance(day, datetime.datetime):
-        return day
-    if day >= timezone.localdate():
-        return timezone.now()  # a change dated today happens now, not at a noon still to come
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12, 0)))
+def validate_record(instance, *, exclude=None, checker=None) -> None:
+    """Normalise ``instance`` (ID numbers, values derived from them), then ``full_clean(exclude)``.
 
-
-def _not_before_latest_entry(instance, when: datetime.datetime) -> datetime.datetime:
-    """A history entry may not be dated before the record's latest one.
-
-    History is read "as of" a moment by taking the newest entry up to it; an
-    entry slipped in before the newest would never be the current state, and
-    two entries at one instant would both be read.
-    Back-dated facts keep their own date fields (survey date, end date…).
+    ``checker`` (a :class:`parkparty.imports.bulk.FieldChecker`): its ``clean_fields``
+    — exactly Django's, cheaper for import values — and ``clean()``; uniqueness and
+    constraints are then the caller's to check in bulk (the import looks its keys up).
     """
-    if instance.pk is None:
-        return when
-    latest = instance.history.order_by("-history_date").values_list("history_date", flat=True).first()
-    if latest is not None and when <= latest:
-        # Two entries at one instant would both count as "the state then".
-        return latest + datetime.timedelta(microseconds=1)
-    return when
+    normalise = getattr(instance, "normalise", None)
+    if normalise is not None:
+        normalise()
+    if checker is None:
+        instance.full_clean(exclude=exclude)
+        return
+    checker.clean_fields(instance, exclude)
+    instance.clean()
 
 
 @transaction.atomic
@@ -100,7 +95,7 @@ def save_record(
     *,
     user,
     expected_version: int | None = None,
-    history_date: datetime.date | datetime.datetime | None = None,
+    effective: datetime.date | datetime.datetime | None = None,
     reason: str = "",
 ):
     """Validate and save one record with its history entry.
@@ -111,8 +106,12 @@ def save_record(
       whose version is not the stored one (the stored row is locked first);
       services that update a record as a consequence of another change pass
       the version of the instance they just read;
-    - runs ``full_clean()``;
-    - dates the history entry at ``history_date`` when the change comes from a dated source;
+    - normalises the record (:meth:`TrackedModel.normalise`) and runs ``full_clean()``;
+    - writes the history row at the real time of the change (``history_date``), taking
+      effect at ``effective`` (a survey or admission date; default: now) — never before
+      the record's latest change takes effect;
+    - stores ``reason`` as given: a :class:`~parkparty.history.ChangeReason` code, or a
+      note typed by the user;
     - re-checks after writing that the user may still see and act on the record.
     """
     model = type(instance)
@@ -124,15 +123,15 @@ def save_record(
         check_version(instance, expected_version)
     elif not adding and expected_version is not None:
         check_version(instance, expected_version)
-    instance.full_clean()
+    validate_record(instance)
     if user is not None:
         instance._history_user = user
-    if history_date is not None:
-        instance._history_date = _not_before_latest_entry(instance, as_history_datetime(history_date))
+    if effective is not None:
+        instance._effective_at = not_before_latest_effect(instance, effective_datetime(effective))
     if reason:
         instance._change_reason = reason
     instance.save()
-    for attr in ("_history_date", "_change_reason"):
+    for attr in ("_effective_at", "_change_reason"):
         if hasattr(instance, attr):
             delattr(instance, attr)
     if user is not None:
@@ -140,6 +139,117 @@ def save_record(
     if user is not None and not model._default_manager.for_user(user, action).filter(pk=instance.pk).exists():
         raise PermissionDenied(_("This record would fall outside the parks and organizations you work on."))
     return instance
+
+
+@transaction.atomic
+def save_records(
+    instances: list,
+    *,
+    user,
+    effective: datetime.date | datetime.datetime | Callable | None = None,
+    reason: str | Callable = "",
+    update_fields=None,
+    clean: bool = True,
+    exclude: list[str] | None = None,
+) -> list:
+    """:func:`save_record` for many records of one model at once, in a handful of queries.
+
+    The same rules: the role must be allowed to add / change such records;
+    updated records must still be at the version they were read at (``instance.version``;
+    the stored rows are locked and compared in one query); every record is
+    normalised and validated (``clean=False`` only when the caller has just run
+    :func:`validate_record` on each, as the import does while previewing); versions
+    go up by one; history rows are written at the real time, taking effect at
+    ``effective`` (a date, or a function of the record giving its date; never
+    before the record's latest change takes effect), with the ``reason`` code (or a
+    function of the record giving it) and the user; afterwards every record must lie in the user's scope.
+
+    ``update_fields``: the fields an update writes (default: all). The rows go
+    through :mod:`parkparty.imports.bulk` (multi-row INSERT, COPY on PostgreSQL);
+    no ``save()`` is called, so a model may not rely on ``save()`` for anything
+    but :meth:`~parkparty.models.TrackedModel.normalise` and the version.
+    """
+    if not instances:
+        return instances
+    model = type(instances[0])
+    created = [obj for obj in instances if obj._state.adding or obj.pk is None]
+    updated = [obj for obj in instances if not (obj._state.adding or obj.pk is None)]
+    if created:
+        require(user, ADD, model)
+    if updated:
+        require(user, CHANGE, model)
+        _check_versions(model, updated)
+    for obj in instances:
+        if clean:
+            validate_record(obj, exclude=exclude)
+        elif hasattr(obj, "normalise"):
+            obj.normalise()
+    now = timezone.now()
+    moments = _effective_moments(model, instances, updated, effective, now)
+    for obj, moment in zip(instances, moments, strict=True):
+        obj._effective_at = moment
+        code = reason(obj) if callable(reason) else reason
+        if code:
+            obj._change_reason = code
+    user_id = getattr(user, "pk", None)
+    bulk.create_with_history(model, created, user_id=user_id, now=now)
+    if updated:
+        fields = {f.attname for f in model._meta.concrete_fields if not f.primary_key}
+        if update_fields is not None:
+            fields = {model._meta.get_field(name).attname for name in update_fields}
+        for obj in updated:
+            obj.next_version()
+            if hasattr(obj, "updated_at"):
+                obj.updated_at = now
+        bulk.update_with_history(model, updated, fields | {"version", "updated_at"}, user_id=user_id, now=now)
+    for obj in instances:
+        for attr in ("_effective_at", "_change_reason"):
+            obj.__dict__.pop(attr, None)
+    if user is not None:
+        forget_scope(user)
+        for action, group in ((ADD, created), (CHANGE, updated)):
+            ids = [obj.pk for obj in group]
+            inside = model._default_manager.for_user(user, action)
+            pk_name = model._meta.pk.name
+            if ids and sum(1 for _row in bulk.matching(inside.only("pk"), pk_name, ids)) != len(ids):
+                raise PermissionDenied(_("This record would fall outside the parks and organizations you work on."))
+    return instances
+
+
+def _check_versions(model, updated: list) -> None:
+    """Lock the stored rows and refuse the write unless each is still at the version it was read at."""
+    stored = model._default_manager.filter(pk__in=[obj.pk for obj in updated]).order_by()
+    versions = dict(stored.select_for_update(of=("self",)).values_list("pk", "version"))
+    for obj in updated:
+        if versions.get(obj.pk) != obj.version:
+            raise stale_error(obj)
+
+
+def _effective_moments(model, instances, updated, effective, now) -> list:
+    """Each record's effective moment: its date at noon (a change dated today: now), not before its latest."""
+    if effective is None:
+        moments = [now] * len(instances)
+    else:
+        days: dict = {}
+        moments = []
+        for obj in instances:
+            day = effective(obj) if callable(effective) else effective
+            if day not in days:
+                days[day] = effective_datetime(day) or now
+            moments.append(days[day])
+    if updated:
+        history = model.history.model._default_manager
+        latest = dict(
+            history.filter(id__in=[obj.pk for obj in updated])
+            .values("id")
+            .annotate(latest=Max("effective_at"))
+            .values_list("id", "latest")
+        )
+        for index, obj in enumerate(instances):
+            previous = latest.get(obj.pk) if obj.pk is not None else None
+            if previous is not None and moments[index] < previous:
+                moments[index] = previous
+    return moments
 
 
 @transaction.atomic

@@ -6,8 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from parkparty.history import History
 from parkparty.models import TrackedModel
 from parkparty.permissions import scoped_queryset
 from parkparty.validators import validate_free_text, validate_plain_text, year_validators
@@ -80,7 +80,7 @@ class ReportTemplate(TrackedModel):
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = scoped_queryset("park", None).as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("report template")
@@ -143,7 +143,7 @@ class ReportDraft(TrackedModel):
     )
 
     objects = scoped_queryset("park", None).as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("report draft")

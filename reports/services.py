@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from organizations.models import Park
+from parkparty.history import ChangeReason
 from parkparty.permissions import ADD, require_in_park
 from parkparty.services import save_record
 from parkparty.validators import strip_invisible
@@ -71,5 +72,5 @@ def _activate(template: ReportTemplate, *, user) -> ReportTemplate:
     previous = ReportTemplate.objects.select_for_update().filter(park=template.park, kind=template.kind, is_active=True)
     for old in previous:
         old.is_active = False
-        save_record(old, user=user, expected_version=old.version, reason=_("Replaced by a newly uploaded template."))
-    return save_record(template, user=user, reason=_("Template uploaded."))
+        save_record(old, user=user, expected_version=old.version, reason=ChangeReason.TEMPLATE_REPLACED)
+    return save_record(template, user=user, reason=ChangeReason.TEMPLATE_UPLOADED)

@@ -54,14 +54,14 @@ def parks():
 def dated(admin, factory, day, **fields):
     """Build a record and save it with its creation dated ``day``."""
     record = factory.build(**fields)
-    save_record(record, user=admin, history_date=day)
+    save_record(record, user=admin, effective=day)
     return record
 
 
 def change(admin, record, day, **fields):
     for name, value in fields.items():
         setattr(record, name, value)
-    save_record(record, user=admin, expected_version=record.version, history_date=day)
+    save_record(record, user=admin, expected_version=record.version, effective=day)
     return record
 
 
@@ -238,7 +238,7 @@ def test_members_as_of_the_year_end(admin, parks):
     change(admin, ended, D(2023, 8, 1), ended_on=D(2023, 8, 1), end_reason="transferred_out")
     joined_later = dated(admin, f.MemberFactory, D(2024, 3, 1), organization=o, joined_on=D(2024, 3, 1), full_on=None)
     joined_later.category = MemberCategory.PROBATIONARY
-    save_record(joined_later, user=admin, expected_version=joined_later.version, history_date=D(2024, 3, 1))
+    save_record(joined_later, user=admin, expected_version=joined_later.version, effective=D(2024, 3, 1))
     # A member who moved to another park's organization in 2024 counted where they were in 2023.
     moved = dated(admin, f.MemberFactory, day, organization=o)
     change(admin, moved, D(2024, 2, 1), organization=o_other)

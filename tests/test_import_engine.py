@@ -202,7 +202,8 @@ def test_import_creates_enterprises_with_dated_history_survey_and_batch(world, t
     assert third.park == world.zone and third.no_organization_reason == "should_have"
     entry = first.history.get()
     assert entry.history_user == world.staff and entry.history_type == "+"
-    assert timezone.localtime(entry.history_date).date() == datetime.date(2023, 6, 30)
+    assert timezone.localtime(entry.effective_at).date() == datetime.date(2023, 6, 30)
+    assert entry.history_date >= entry.effective_at and entry.history_change_reason == "import"  # real time
     survey = EnterpriseSurvey.objects.get(enterprise=first)
     assert survey.surveyed_on == datetime.date(2023, 6, 30) and survey.employees == 120 and survey.members == 3
     assert survey.history.get().history_user == world.staff
@@ -225,7 +226,8 @@ def test_reimporting_the_same_file_changes_nothing_and_writes_no_history(world, 
 
 def test_upsert_updates_existing_enterprise_by_credit_code_with_history(world, tmp_path):
     existing = f.EnterpriseFactory(uscc=f.make_uscc(7), park=world.zone, employees=10, name="旧名称")
-    existing.history.update(history_date=timezone.make_aware(datetime.datetime(2020, 1, 1, 12)))
+    old = timezone.make_aware(datetime.datetime(2020, 1, 1, 12))
+    existing.history.update(history_date=old, effective_at=old)
     f.EnterpriseFactory(park=world.zone)  # untouched neighbour
     path = write_xlsx(
         tmp_path / "survey.xlsx", ENTERPRISE_HEADERS, [enterprise_row(7, 职工人数=692.0, 摸排日期="2024/3/5")]
@@ -237,7 +239,7 @@ def test_upsert_updates_existing_enterprise_by_credit_code_with_history(world, t
     assert existing.history.count() == 2  # the factory's entry and the import's
     entry = existing.history.latest()
     assert entry.history_type == "~" and entry.history_user == world.staff
-    assert timezone.localtime(entry.history_date).date() == datetime.date(2024, 3, 5)
+    assert timezone.localtime(entry.effective_at).date() == datetime.date(2024, 3, 5)
     assert existing.surveys.get().surveyed_on == datetime.date(2024, 3, 5)
 
 
@@ -525,7 +527,7 @@ def test_import_members_creates_members_with_admission_events(world, tmp_path):
     assert first.is_frontline and first.category == MemberCategory.FULL
     entry = first.history.get()
     assert entry.history_user == world.staff
-    assert timezone.localtime(entry.history_date).date() == datetime.date(2015, 7, 1)
+    assert timezone.localtime(entry.effective_at).date() == datetime.date(2015, 7, 1)
     kinds = dict(first.events.values_list("kind", "date"))
     assert kinds == {EventKind.ADMITTED: datetime.date(2015, 7, 1), EventKind.CONFIRMED_FULL: datetime.date(2016, 7, 1)}
     second = Member.objects.get(id_number=f.make_resident_id(2))

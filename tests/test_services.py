@@ -40,14 +40,15 @@ def test_back_dated_change_is_never_dated_before_the_latest_entry(staff_a, org_a
     member_end(
         member, expected_version=member.version, reason=EndReason.DECEASED, on=datetime.date(2023, 9, 1), user=staff_a
     )
-    assert last_entry(member).history_date >= member.history.earliest("history_date").history_date
+    assert last_entry(member).effective_at >= member.history.earliest("effective_at").effective_at
+    assert last_entry(member).history_date >= member.history.earliest("history_date").history_date  # real time
     assert member.history.as_of(timezone.now()).ended_on == datetime.date(2023, 9, 1)
 
 
 def existing_since(record, day: datetime.date):
     """Date the record's existing history entries on ``day``, as if it had been entered back then."""
     moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 0)))
-    record.history.update(history_date=moment)
+    record.history.update(history_date=moment, effective_at=moment)
     return record
 
 
@@ -241,13 +242,13 @@ def test_invalid_record_is_refused_before_anything_is_written(staff_a, park_a):
 # save_record: history --------------------------------------------------------
 
 
-def test_history_entry_records_the_user_and_the_given_date(staff_a, park_a):
-    enterprise = save_record(
-        f.EnterpriseFactory.build(park=park_a), user=staff_a, history_date=datetime.date(2023, 6, 30)
-    )
+def test_history_entry_records_the_user_the_real_time_and_the_given_effective_date(staff_a, park_a):
+    before = timezone.now()
+    enterprise = save_record(f.EnterpriseFactory.build(park=park_a), user=staff_a, effective=datetime.date(2023, 6, 30))
     entry = last_entry(enterprise)
     assert entry.history_user == staff_a
-    assert local_day(entry.history_date) == datetime.date(2023, 6, 30)
+    assert local_day(entry.effective_at) == datetime.date(2023, 6, 30)
+    assert before <= entry.history_date <= timezone.now()  # the real time of the change
     assert entry.history_type == "+"
 
 
@@ -260,12 +261,10 @@ def test_history_entry_without_given_date_is_dated_now(staff_a, park_a):
 
 
 def test_dated_save_does_not_leak_its_date_into_the_next_save(staff_a, park_a):
-    enterprise = save_record(
-        f.EnterpriseFactory.build(park=park_a), user=staff_a, history_date=datetime.date(2020, 1, 1)
-    )
+    enterprise = save_record(f.EnterpriseFactory.build(park=park_a), user=staff_a, effective=datetime.date(2020, 1, 1))
     enterprise.employees = 99
     save_record(enterprise, user=staff_a, expected_version=enterprise.version)
-    assert last_entry(enterprise).history_date.year == timezone.now().year
+    assert last_entry(enterprise).effective_at.year == timezone.now().year
 
 
 # Members ---------------------------------------------------------------------
@@ -288,7 +287,7 @@ def test_member_end_keeps_the_record_with_reason_date_and_event(staff_a, org_a):
     assert stored.end_reason == EndReason.TRANSFERRED_OUT
     event = MembershipEvent.objects.get(member=member, kind=EventKind.TRANSFERRED_OUT)
     assert (event.date, event.organization, event.counterpart) == (on, org_a, "某县某党支部")
-    assert local_day(last_entry(stored).history_date) == on
+    assert local_day(last_entry(stored).effective_at) == on
     assert Member.objects.as_of(on - datetime.timedelta(days=1)).filter(pk=member.pk).exists()
     assert not Member.objects.as_of(on).filter(pk=member.pk).exists()
 
@@ -422,7 +421,7 @@ def test_organization_dissolve_after_members_left_uncovers_its_enterprises(staff
     enterprise.refresh_from_db()
     assert enterprise.organization is None
     assert enterprise.coverage_mode == CoverageMode.NONE
-    assert local_day(last_entry(enterprise).history_date) == on
+    assert local_day(last_entry(enterprise).effective_at) == on
 
 
 def test_organization_dissolve_needs_a_reason(staff_a, org_a):
@@ -441,7 +440,7 @@ def test_organization_found_founds_a_forming_organization_on_the_date(staff_a, p
     organization_found(organization, expected_version=organization.version, on=on, user=staff_a)
     organization.refresh_from_db()
     assert (organization.status, organization.founded_on) == (OrganizationStatus.ACTIVE, on)
-    assert local_day(last_entry(organization).history_date) == on
+    assert local_day(last_entry(organization).effective_at) == on
 
 
 def test_organization_found_refuses_an_organization_already_founded(staff_a, org_a):
@@ -465,7 +464,7 @@ def test_organization_found_refuses_a_date_before_formation_started(staff_a, par
 
 def test_enterprise_record_survey_keeps_a_dated_survey_and_dated_history(staff_a, park_a):
     enterprise = save_record(
-        f.EnterpriseFactory.build(park=park_a, employees=100), user=staff_a, history_date=datetime.date(2022, 6, 1)
+        f.EnterpriseFactory.build(park=park_a, employees=100), user=staff_a, effective=datetime.date(2022, 6, 1)
     )
     surveyed_on = datetime.date(2023, 6, 30)
     enterprise.employees = 150
@@ -476,11 +475,11 @@ def test_enterprise_record_survey_keeps_a_dated_survey_and_dated_history(staff_a
     assert survey.surveyed_on == surveyed_on
     assert Enterprise.objects.get(pk=enterprise.pk).surveyed_on == surveyed_on
     entry = last_entry(enterprise)
-    assert local_day(entry.history_date) == surveyed_on
+    assert local_day(entry.effective_at) == surveyed_on
     assert entry.history_user == staff_a
     assert enterprise.history.as_of(at(surveyed_on + datetime.timedelta(days=1))).employees == 150
     assert enterprise.history.as_of(at(surveyed_on)).employees == 100
-    assert local_day(last_entry(survey).history_date) == surveyed_on
+    assert local_day(last_entry(survey).effective_at) == surveyed_on
 
 
 def test_survey_dated_in_the_past_of_enterprise_entered_today_shows_in_history_as_of_now(staff_a, park_a):
@@ -640,9 +639,9 @@ def test_two_changes_dated_on_the_same_day_read_back_as_one_state(staff_a, org_a
     member = existing_since(f.MemberFactory(organization=org_a, status=MemberStatus.NORMAL), datetime.date(2020, 1, 1))
     day = datetime.date(2023, 3, 1)
     member.status = MemberStatus.MOBILE
-    save_record(member, user=staff_a, expected_version=member.version, history_date=day)
+    save_record(member, user=staff_a, expected_version=member.version, effective=day)
     member.phone = "13800000000"
-    save_record(member, user=staff_a, expected_version=member.version, history_date=day)
+    save_record(member, user=staff_a, expected_version=member.version, effective=day)
     end_of_day = timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 59)))
     states = Member.history.as_of(end_of_day).filter(pk=member.pk)
     assert [(m.status, m.phone) for m in states] == [(MemberStatus.MOBILE, "13800000000")]

@@ -5,20 +5,19 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 from stdnum.cn import ric
 
+from parkparty.history import History
 from parkparty.models import TrackedModel
 from parkparty.permissions import scoped_queryset
 from parkparty.validators import (
-    normalize_resident_id,
     validate_free_text,
     validate_plain_text,
     validate_resident_id,
     year_validators,
 )
 
-from .members import Gender, Member, add_years
+from .members import Gender, Member, add_years, normalise_identity
 
 
 class Stage(models.TextChoices):
@@ -114,7 +113,7 @@ class Applicant(TrackedModel):
     notes = models.TextField(_("notes"), blank=True, validators=[validate_free_text])
 
     objects = ApplicantQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("applicant")
@@ -129,15 +128,9 @@ class Applicant(TrackedModel):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):
-        self.id_number = normalize_resident_id(self.id_number)
-        if not self.gender and ric.is_valid(self.id_number):
-            self.gender = Gender.MALE if int(self.id_number[16]) % 2 else Gender.FEMALE
-        super().save(*args, **kwargs)
-
-    def clean_fields(self, exclude=None) -> None:
-        self.id_number = normalize_resident_id(self.id_number)
-        super().clean_fields(exclude=exclude)
+    def normalise(self) -> None:
+        """The ID number in its stored form; a blank gender taken from it."""
+        self.id_number, self.gender = normalise_identity(self.id_number, self.gender)
 
     def clean(self) -> None:
         super().clean()
@@ -224,7 +217,7 @@ class DevelopmentQuota(TrackedModel):
     quota = models.PositiveSmallIntegerField(_("members to admit"))
 
     objects = scoped_queryset("park", None).as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("development quota")

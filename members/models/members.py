@@ -7,9 +7,9 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 from stdnum.cn import ric
 
+from parkparty.history import History
 from parkparty.models import TrackedModel
 from parkparty.permissions import scoped_queryset
 from parkparty.validators import normalize_resident_id, validate_free_text, validate_plain_text, validate_resident_id
@@ -18,6 +18,19 @@ from parkparty.validators import normalize_resident_id, validate_free_text, vali
 class Gender(models.TextChoices):
     MALE = "male", _("Male")
     FEMALE = "female", _("Female")
+
+
+def gender_from_resident_id(id_number: str) -> str:
+    """The gender a valid resident ID number gives (the one place it is derived): the 17th digit is odd for men."""
+    return Gender.MALE if int(id_number[16]) % 2 else Gender.FEMALE
+
+
+def normalise_identity(id_number: str, gender: str) -> tuple[str, str]:
+    """A person's ID number in its stored form, and their gender (taken from a valid ID number when blank)."""
+    id_number = normalize_resident_id(id_number)
+    if not gender and ric.is_valid(id_number):
+        gender = gender_from_resident_id(id_number)
+    return id_number, gender
 
 
 class Education(models.TextChoices):
@@ -143,7 +156,7 @@ class Member(TrackedModel):
     notes = models.TextField(_("notes"), blank=True, validators=[validate_free_text])
 
     objects = MemberQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("Party member")
@@ -168,23 +181,15 @@ class Member(TrackedModel):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):
-        self.id_number = normalize_resident_id(self.id_number)
-        if not self.gender and ric.is_valid(self.id_number):
-            self.gender = self.gender_from_id
-        super().save(*args, **kwargs)
-
-    def clean_fields(self, exclude=None) -> None:
-        self.id_number = normalize_resident_id(self.id_number)
-        super().clean_fields(exclude=exclude)
+    def normalise(self) -> None:
+        """The ID number in its stored form; a blank gender taken from it."""
+        self.id_number, self.gender = normalise_identity(self.id_number, self.gender)
 
     def clean(self) -> None:
         super().clean()
         errors = {}
         valid_id = ric.is_valid(self.id_number or "")
-        if valid_id and not self.gender:
-            self.gender = self.gender_from_id
-        if valid_id and self.gender and self.gender != self.gender_from_id:
+        if valid_id and self.gender and self.gender != gender_from_resident_id(self.id_number):
             errors["gender"] = _("The gender does not match the resident ID number.")
         if valid_id and self.joined_on and add_years(self.birth_date, 18) > self.joined_on:
             errors["joined_on"] = _("A member must be at least 18 years old on joining the Party.")
@@ -204,11 +209,6 @@ class Member(TrackedModel):
     @property
     def birth_date(self) -> datetime.date:
         return ric.get_birth_date(self.id_number)
-
-    @property
-    def gender_from_id(self) -> str:
-        """The 17th digit is odd for men and even for women."""
-        return Gender.MALE if int(self.id_number[16]) % 2 else Gender.FEMALE
 
     @property
     def is_current(self) -> bool:
@@ -245,7 +245,7 @@ class MembershipEvent(TrackedModel):
     note = models.CharField(_("note"), max_length=200, blank=True, validators=[validate_plain_text])
 
     objects = scoped_queryset("organization__park", "organization").as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("membership event")
@@ -285,7 +285,7 @@ class PioneerPost(TrackedModel):
     ended_on = models.DateField(_("until"), null=True, blank=True)
 
     objects = scoped_queryset("member__organization__park", "member__organization").as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("pioneer post")

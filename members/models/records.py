@@ -7,8 +7,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from parkparty.history import History
 from parkparty.models import TrackedModel
 from parkparty.permissions import scoped_queryset
 from parkparty.validators import validate_plain_text, year_validators
@@ -34,7 +34,7 @@ class DuesPayment(TrackedModel):
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
 
     objects = scoped_queryset("member__organization__park", "member__organization").as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("dues payment")
@@ -100,7 +100,7 @@ class Commendation(TrackedModel):
     )
 
     objects = scoped_queryset("organization__park", "organization").as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("commendation")

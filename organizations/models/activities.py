@@ -4,8 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from parkparty.history import History
 from parkparty.models import TrackedModel
 from parkparty.permissions import scoped_queryset
 from parkparty.validators import validate_free_text, validate_plain_text
@@ -106,7 +106,7 @@ class Activity(TrackedModel):
     summary = models.TextField(_("summary"), blank=True, validators=[validate_free_text])
 
     objects = scoped_queryset("park", "organization").as_manager()
-    history = HistoricalRecords(m2m_fields=[attendees])
+    history = History(m2m_fields=[attendees])
 
     class Meta:
         verbose_name = _("activity")
@@ -130,10 +130,10 @@ class Activity(TrackedModel):
     def __str__(self) -> str:
         return f"{self.held_on} {self.title}"
 
-    def save(self, *args, **kwargs):
+    def normalise(self) -> None:
+        """An organization's activity lies in the organization's park."""
         if self.organization_id and not self.park_id:
             self.park_id = self.organization.park_id
-        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         if self.organization_id and not self.park_id:
@@ -170,7 +170,7 @@ class ActivityAttachment(TrackedModel):
     caption = models.CharField(_("caption"), max_length=200, blank=True, validators=[validate_plain_text])
 
     objects = scoped_queryset("activity__park", "activity__organization").as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("activity attachment")

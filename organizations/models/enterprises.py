@@ -5,8 +5,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from parkparty.history import History
 from parkparty.models import TrackedModel
 from parkparty.permissions import scoped_queryset
 from parkparty.validators import normalize_uscc, validate_free_text, validate_plain_text, validate_uscc
@@ -130,7 +130,7 @@ class Enterprise(TrackedModel):
     notes = models.TextField(_("notes"), blank=True, validators=[validate_free_text])
 
     objects = scoped_queryset("park", "organization").as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("enterprise")
@@ -152,13 +152,9 @@ class Enterprise(TrackedModel):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):
+    def normalise(self) -> None:
+        """The credit code in its stored form."""
         self.uscc = normalize_uscc(self.uscc)
-        super().save(*args, **kwargs)
-
-    def clean_fields(self, exclude=None) -> None:
-        self.uscc = normalize_uscc(self.uscc)
-        super().clean_fields(exclude=exclude)
 
     def clean(self) -> None:
         super().clean()
@@ -201,7 +197,7 @@ class EnterpriseSurvey(TrackedModel):
     notes = models.TextField(_("notes"), blank=True, validators=[validate_free_text])
 
     objects = scoped_queryset("enterprise__park", "enterprise__organization").as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("enterprise survey")

@@ -7,8 +7,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from parkparty.history import History
 from parkparty.models import TrackedModel
 from parkparty.permissions import scoped_queryset
 from parkparty.validators import validate_plain_text
@@ -52,7 +52,7 @@ class Funding(TrackedModel):
     note = models.CharField(_("note"), max_length=200, blank=True, validators=[validate_plain_text])
 
     objects = scoped_queryset("organization__park", "organization").as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("funding")

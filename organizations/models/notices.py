@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from parkparty.history import History
 from parkparty.models import TrackedModel
 from parkparty.permissions import ScopedQuerySet, scoped_queryset
 from parkparty.validators import validate_free_text, validate_plain_text
@@ -55,7 +55,7 @@ class Notice(TrackedModel):
     attachment = models.FileField(_("attachment"), upload_to="notices/%Y/", blank=True)
 
     objects = NoticeQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("notice")
@@ -107,7 +107,7 @@ class NoticeReceipt(TrackedModel):
     )
 
     objects = scoped_queryset("park", "organization").as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("notice receipt")

@@ -5,8 +5,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from parkparty.history import History
 from parkparty.models import TrackedModel
 from parkparty.permissions import VIEW, ScopedQuerySet, scoped_queryset, tree_ids
 from parkparty.validators import validate_plain_text, year_validators
@@ -81,7 +81,7 @@ class Park(TrackedModel):
     )
 
     objects = ParkQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("park")
@@ -159,7 +159,7 @@ class ParkStaffing(TrackedModel):
     )
 
     objects = scoped_queryset("park", None).as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("park staffing")

@@ -8,8 +8,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from parkparty.history import History
 from parkparty.models import TrackedModel
 from parkparty.permissions import ScopedQuerySet, scoped_queryset
 from parkparty.validators import validate_free_text, validate_plain_text
@@ -126,7 +126,7 @@ class PartyOrganization(TrackedModel):
     notes = models.TextField(_("notes"), blank=True, validators=[validate_free_text])
 
     objects = PartyOrganizationQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("Party organization")
@@ -225,7 +225,7 @@ class ServiceCenter(TrackedModel):
     description = models.TextField(_("description"), blank=True, validators=[validate_free_text])
 
     objects = scoped_queryset("park", "organization").as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("service centre")
@@ -270,7 +270,7 @@ class Instructor(TrackedModel):
     notes = models.TextField(_("notes"), blank=True, validators=[validate_free_text])
 
     objects = InstructorQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("Party-building instructor")
@@ -310,7 +310,7 @@ class InstructorEvaluation(TrackedModel):
     comment = models.TextField(_("comment"), blank=True, validators=[validate_free_text])
 
     objects = InstructorEvaluationQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("instructor evaluation")

@@ -4,8 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from parkparty.history import History
 from parkparty.models import TrackedModel
 from parkparty.permissions import scoped_queryset
 from parkparty.validators import validate_free_text, validate_plain_text
@@ -105,7 +105,7 @@ class ServiceRequest(TrackedModel):
     )
 
     objects = scoped_queryset("park", "enterprise__organization").as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("service request")
@@ -133,10 +133,10 @@ class ServiceRequest(TrackedModel):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs):
+    def normalise(self) -> None:
+        """An enterprise's request lies in the enterprise's park."""
         if self.enterprise_id and not self.park_id:
             self.park_id = self.enterprise.park_id
-        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         if self.enterprise_id and not self.park_id:

@@ -29,6 +29,7 @@ from django.views import View
 from parkparty import audit, extensions, personal_data
 from parkparty.filters import WorkbenchFilterSet
 from parkparty.forms import DeleteForm, mark_invalid, style_widgets
+from parkparty.history import effective_if_other_day, reason_label
 from parkparty.masking import display_value
 from parkparty.models import AuditKind
 from parkparty.permissions import ADD, CHANGE, DELETE, EXPORT, REVEAL, VIEW, may, require
@@ -558,7 +559,14 @@ class ObjectHistoryView(EntityView):
                             "new": display_value(record, change.field, request.user, mask=mask, history=True),
                         }
                     )
-            entries.append({"record": record, "changes": changes})
+            entries.append(
+                {
+                    "record": record,
+                    "changes": changes,
+                    "reason": reason_label(record.history_change_reason),
+                    "effective": effective_if_other_day(record),
+                }
+            )
         return self.render("history", {"object": obj, "title": str(obj), "entries": entries}, page_label=_("History"))
 
 

@@ -32,6 +32,7 @@ from organizations.models import (
     ServiceRequest,
 )
 from organizations.models.requests import RequestStatus
+from parkparty.history import as_of as history_as_of
 
 #: An organization with no activity of its own for this many days is idle.
 IDLE_DAYS = 90
@@ -83,8 +84,9 @@ def states_as_of(model, fs, current):
     rows = {row.pk: row for row in current}
     if not rows:
         return {}
-    # Historical querysets are keyed by history_id: filter on the record's ``id``.
-    for state in model.history.as_of(fs.cutoff).filter(id__in=current.values("pk")):
+    # The row in force at the cutoff by ``effective_at`` (when each change took effect, e.g. the
+    # survey date), not by ``history_date`` (when it was entered). Keyed by history_id: filter on ``id``.
+    for state in history_as_of(model, fs.cutoff).filter(id__in=current.values("pk")):
         state.current_park_id = getattr(rows[state.pk], "park_id", None)  # for narrowing by today's park
         rows[state.pk] = state
     return rows
@@ -122,8 +124,8 @@ def _narrow_enterprises(fs, rows):
 
 
 def _existed_in_history(model, fs, current) -> set:
-    """Primary keys of ``current`` with a history entry by the cutoff."""
-    entries = model.history.filter(history_date__lte=fs.cutoff, id__in=current.values("pk"))
+    """Primary keys of ``current`` with a history entry in effect by the cutoff."""
+    entries = model.history.filter(effective_at__lte=fs.cutoff, id__in=current.values("pk"))
     return set(entries.values_list("id", flat=True).distinct())
 
 
