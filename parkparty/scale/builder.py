@@ -95,7 +95,16 @@ REQUEST_CATEGORIES = (
 )
 CHANNELS = ("visit", "phone", "symposium", "online", "walk_in")
 EDUCATIONS = ("postgraduate", "undergraduate", "junior_college", "secondary_vocational", "high_school", "junior_high")
-NOTICE_TOPICS = ("党建工作要点", "党费收缴", "组织生活会", "党员发展计划", "主题党日活动", "年度统计", "示范点创建", "书记培训")
+NOTICE_TOPICS = (
+    "党建工作要点",
+    "党费收缴",
+    "组织生活会",
+    "党员发展计划",
+    "主题党日活动",
+    "年度统计",
+    "示范点创建",
+    "书记培训",
+)
 
 
 @dataclass
@@ -138,7 +147,7 @@ class ScaleBuilder:
         from django.utils import timezone
 
         self.o = options
-        self.rng = random.Random(options.seed)
+        self.rng = random.Random(options.seed)  # noqa: S311 — reproducible made-up data, not secrets
         self.sink = sink
         self.today = options.today or timezone.localdate()
         self.start = D(self.today.year - 3, 1, 1)
@@ -388,9 +397,9 @@ class ScaleBuilder:
                     early[8], early[10], early[13], early[14] = "probationary", None, None, ""
                     states.append((early, start))
                     if ended:
-                        states.append((row[:13] + [None, ""], full_on))
+                        states.append(([*row[:13], None, ""], full_on))
                 elif ended:
-                    states.append((row[:13] + [None, ""], start))
+                    states.append(([*row[:13], None, ""], start))
                 states.append((row, ended or full_on or start))
                 for state, effective in states:
                     history.add(tuple(state) + self.history_values(effective))
@@ -519,7 +528,7 @@ class ScaleBuilder:
                 rng.choice(("county_non_public", "township")), "park_work_committee", election, self.phone(),
             ]  # fmt: skip
             if org.dissolved:
-                history.add(tuple(row[:3] + ["active"] + row[4:8] + [None, ""] + row[10:]) + self.history_values(org.founded))
+                history.add((*row[:3], "active", *row[4:8], None, "", *row[10:], *self.history_values(org.founded)))
             history.add(tuple(row) + self.history_values(org.dissolved or org.founded or self.forming_since[org.pk]))
             table.add(tuple(row))
 
@@ -615,7 +624,7 @@ class ScaleBuilder:
             chance = rng.random()
             if age < 7:
                 status = "received"
-            elif age < 40 and chance < 0.5 or chance < 0.08:
+            elif (age < 40 and chance < 0.5) or chance < 0.08:
                 status = "in_progress"
             else:
                 status = "rejected" if chance > 0.95 else "closed"
@@ -657,7 +666,16 @@ class ScaleBuilder:
                     break
                 deadline = issued + rng.randint(7, 15) * DAY
                 topic = NOTICE_TOPICS[n % len(NOTICE_TOPICS)]
-                notices.add((pk, f"关于做好{year}年{topic}工作的通知", f"规非公委发〔{year}〕{n + 1}号", "各园区：请按要求落实。", issued, deadline))  # noqa: E501
+                notices.add(
+                    (
+                        pk,
+                        f"关于做好{year}年{topic}工作的通知",
+                        f"规非公委发〔{year}〕{n + 1}号",
+                        "各园区：请按要求落实。",
+                        issued,
+                        deadline,
+                    )
+                )
                 sent = timezone.make_aware(datetime.datetime.combine(issued, datetime.time(9, 30)))
                 signed_by_zone = {}
                 for zone in self.zones:
