@@ -35,7 +35,7 @@ from tests.flushing import flush_database
 pytestmark = pytest.mark.django_db
 
 SIZE = ["--parks", "3", "--enterprises", "60", "--members", "200", "--activities", "2000", "--requests", "150"]
-SEED = ["--seed", "7"]
+SEED = ["--seed", "7", "--batch-size", "300"]  # small batches: rows are written while others still come
 YEARS = (2023, 2024, 2025, 2026)
 
 

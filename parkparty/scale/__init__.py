@@ -114,7 +114,7 @@ def ensure_users(builder: ScaleBuilder) -> list[str]:
     return made
 
 
-def generate(options: Options, *, flush_first: bool = False) -> ScaleResult:
+def generate(options: Options, *, flush_first: bool = False, batch_size: int = 50_000) -> ScaleResult:
     """Fill the database with the generated county; refuses a database with data unless ``flush_first``."""
     started = time.monotonic()
     with transaction.atomic():
@@ -125,7 +125,7 @@ def generate(options: Options, *, flush_first: bool = False) -> ScaleResult:
             if blockers:
                 raise DataPresent(f"users tied to parks or organizations would be orphaned: {', '.join(blockers)}")
             flush()
-        sink = Sink()
+        sink = Sink(batch_size)
         builder = ScaleBuilder(options, sink)
         builder.build()
         reset_sequences(data_models())

@@ -540,7 +540,9 @@ class ScaleBuilder:
             "audience", "partner_department", "is_special_lecture", "expected_attendance", "actual_attendance",
         )  # fmt: skip
         table = Table(self.sink, Activity, cols)
-        attendance = Table(self.sink, Activity.attendees.through, ("activity_id", "member_id"), ints_only=True)
+        attendance = Table(
+            self.sink, Activity.attendees.through, ("activity_id", "member_id"), ints_only=True, after=[table]
+        )
         pk = next_id(Activity)
         spans = []
         for org in self.orgs:
@@ -578,14 +580,14 @@ class ScaleBuilder:
                 kind = rng.choices(kinds, weights)[0]
                 size = min(len(on_roll), 5 if kind == "committee_meeting" else rng.randint(2, 6))
                 chosen = sorted(m[2] for m in rng.sample(on_roll, size))
-                for member in chosen:
-                    attendance.add((pk, member))
                 special = kind == "party_lecture" and rng.random() < 0.2
                 title = f"{day.month}月{label_of[kind]}" + ("（专题党课）" if special else "")
                 table.add(
                     (pk, org.park, org.pk, kind, title, day, None, "党员活动室", "", "members", "", special,
                      size + rng.randint(0, 2), size)
                 )  # fmt: skip
+                for member in chosen:  # after the activity: its row is written first
+                    attendance.add((pk, member))
                 pk += 1
         for i in range(park_count):
             zone = self.zones[i % len(self.zones)]
@@ -653,7 +655,10 @@ class ScaleBuilder:
         rng = self.rng
         notices = Table(self.sink, Notice, ("id", "title", "reference_number", "body", "issued_on", "deadline"))
         receipts = Table(
-            self.sink, NoticeReceipt, ("notice_id", "park_id", "organization_id", "forwarded_at", "received_at")
+            self.sink,
+            NoticeReceipt,
+            ("notice_id", "park_id", "organization_id", "forwarded_at", "received_at"),
+            after=[notices],
         )
         pk = next_id(Notice)
         founded = sorted((org for org in self.orgs if org.founded), key=lambda org: org.founded)

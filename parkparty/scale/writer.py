@@ -71,8 +71,9 @@ class Sink:
 class Table:
     """Buffered inserts into one model's table (and, optionally, its history table)."""
 
-    def __init__(self, sink: Sink, model, columns: tuple[str, ...], ints_only: bool = False) -> None:
+    def __init__(self, sink: Sink, model, columns: tuple[str, ...], ints_only: bool = False, after=()) -> None:
         self.sink, self.model, self.columns = sink, model, tuple(columns)
+        self.after = tuple(after)  # tables whose rows these point at: written first (foreign keys are checked)
         self.db_table = model._meta.db_table
         self.ints_only = ints_only
         fields = model._meta.concrete_fields
@@ -118,6 +119,8 @@ class Table:
     def flush(self) -> None:
         if not self.buffer:
             return
+        for table in self.after:
+            table.flush()
         columns = ", ".join(connection.ops.quote_name(c) for c in self.all_columns)
         table = connection.ops.quote_name(self.db_table)
         with connection.cursor() as cursor:

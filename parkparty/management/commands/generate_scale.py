@@ -25,6 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--requests", type=int, default=defaults.requests)
         parser.add_argument("--notices-per-year", type=int, default=defaults.notices_per_year)
         parser.add_argument("--seed", type=int, default=defaults.seed)
+        parser.add_argument("--batch-size", type=int, default=50_000, help="rows per COPY or executemany")
         parser.add_argument(
             "--flush",
             action="store_true",
@@ -50,7 +51,7 @@ class Command(BaseCommand):
         if options.parks < 1 or options.enterprises < 1:
             raise CommandError("give at least one park and one enterprise")
         try:
-            result = generate(options, flush_first=opts["flush"])
+            result = generate(options, flush_first=opts["flush"], batch_size=max(opts["batch_size"], 1))
         except DataPresent as error:
             raise CommandError(f"{error}; run with --flush to replace the data") from None
         width = max(len(table) for table in result.counts)
