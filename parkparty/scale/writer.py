@@ -44,6 +44,8 @@ class Sink:
         self.counts: dict[str, int] = {}
 
     def sqlite_value(self, value):
+        if value is None or type(value) in (int, str, bool):
+            return value
         if isinstance(value, datetime.datetime):
             return connection.ops.adapt_datetimefield_value(value)
         if isinstance(value, datetime.date):
@@ -111,8 +113,10 @@ class Table:
                 self.buffer.append("\t".join(map(str, row)) + "\n")
             else:
                 self.buffer.append("\t".join([_copy_text(v) for v in row]) + self.tail)
+        elif self.ints_only:
+            self.buffer.append(row + self.sqlite_tail)
         else:
-            self.buffer.append(tuple(self.sink.sqlite_value(v) for v in row) + self.sqlite_tail)
+            self.buffer.append(tuple([self.sink.sqlite_value(v) for v in row]) + self.sqlite_tail)
         if len(self.buffer) >= self.sink.batch_size:
             self.flush()
 
