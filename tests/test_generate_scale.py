@@ -80,6 +80,18 @@ def test_the_command_prints_what_it_made(scale):
     assert Activity.attendees.through.objects.count() > 2000
 
 
+def test_the_constraints_and_indexes_dropped_for_loading_are_back(scale):
+    if connection.vendor != "postgresql":
+        pytest.skip("only PostgreSQL loads without them")
+    with connection.cursor() as cursor:
+        for model, constraints, indexes in ((Activity.attendees.through, 4, 4), (Activity, 9, 6)):
+            table = model._meta.db_table
+            cursor.execute("SELECT count(*) FROM pg_constraint WHERE conrelid = %s::regclass", [table])
+            assert cursor.fetchone()[0] >= constraints, table
+            cursor.execute("SELECT count(*) FROM pg_indexes WHERE tablename = %s", [table])
+            assert cursor.fetchone()[0] >= indexes, table
+
+
 def test_every_record_passes_its_model_validation(scale):
     checked = 0
     for model, related in (

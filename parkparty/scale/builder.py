@@ -224,10 +224,12 @@ class ScaleBuilder:
         self.write_organizations()
         self.sink.flush_all()
         self.sink.constraints_immediate()
+        self.sink.relax([Activity, Activity.attendees.through])  # the two biggest tables: checked once at the end
         self.build_activities()
         self.build_requests()
         self.build_notices()
         self.sink.flush_all()
+        self.sink.restore()
 
     def build_parks(self) -> None:
         rng = self.rng

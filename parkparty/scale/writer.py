@@ -42,6 +42,7 @@ class Sink:
         self.now = timezone.now()
         self.tables: list[Table] = []
         self.counts: dict[str, int] = {}
+        self.restore_sql: list[str] = []
 
     def sqlite_value(self, value):
         if value is None or type(value) in (int, str, bool):
@@ -64,6 +65,50 @@ class Sink:
         if self.postgres:
             with connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+    def relax(self, models_list) -> None:
+        """On PostgreSQL, drop the foreign keys, unique constraints and indexes of these (still untouched) tables.
+
+        Loading millions of rows then costs no per-row checks and index
+        updates; :meth:`restore` puts everything back in one pass each (the
+        same definitions, so the constraints are validated over all rows).
+        Call after :meth:`constraints_immediate` (no checks pending); all of
+        it runs in the generation's transaction, so a failure rolls it back.
+        """
+        if not self.postgres:
+            return
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            for model in models_list:
+                table = model._meta.db_table
+                cursor.execute(
+                    "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                    "WHERE conrelid = %s::regclass AND contype IN ('f', 'u') ORDER BY contype DESC, conname",
+                    [table],
+                )
+                constraints = cursor.fetchall()
+                for name, _definition in constraints:
+                    cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+                cursor.execute(
+                    "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+                    "AND tablename = %s AND indexname <> %s ORDER BY indexname",
+                    [table, f"{table}_pkey"],
+                )
+                indexes = cursor.fetchall()
+                for name, _definition in indexes:
+                    cursor.execute(f"DROP INDEX {quote(name)}")
+                self.restore_sql += [definition for _name, definition in indexes]
+                self.restore_sql += [
+                    f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}"
+                    for name, definition in constraints
+                ]
+
+    def restore(self) -> None:
+        """Recreate what :meth:`relax` dropped."""
+        with connection.cursor() as cursor:
+            for sql in self.restore_sql:
+                cursor.execute(sql)
+        self.restore_sql = []
 
     def flush_all(self) -> None:
         for table in self.tables:
