@@ -48,13 +48,14 @@ from organizations.models import (
     ServiceRequest,
 )
 from parkparty.demo_data import FEMALE_GIVEN, MALE_GIVEN, SURNAMES, TRADE_FIRST, TRADE_SECOND, USCC_ALPHABET
+from parkparty.history import effective_datetime
 from parkparty.scale.writer import Sink, Table, next_id
 
 D = datetime.date
 DAY = datetime.timedelta(days=1)
 
 #: The history columns every generated history row sets, in order (see :func:`history_values`).
-HISTORY_COLUMNS = ("history_date", "history_type")
+HISTORY_COLUMNS = ("history_date", "history_type", "effective_at")
 
 REGIONS_OLD = ("360121", "360122")  # valid for every birth year (stdnum checks the region by date)
 REGIONS_NEW = ("360426", "360423", "360425", "360428", "360429", "360424")  # births from 1983
@@ -167,12 +168,12 @@ class ScaleBuilder:
 
         The row is written now: ``history_date`` is the generation time (a
         microsecond apart per row, so the latest state of a record is the
-        last one written). The dated fact is ``effective``; once the
-        historical tables carry ``effective_at``, add it to
-        :data:`HISTORY_COLUMNS` and return ``as_history_datetime(effective)`` here.
+        last one written). The dated fact is ``effective``, the row's
+        ``effective_at`` (noon of that day, as the write path dates it), which
+        "as of" figures read.
         """
         self.history_tick += 1
-        return (self.sink.now + datetime.timedelta(microseconds=self.history_tick), "+")
+        return (self.sink.now + datetime.timedelta(microseconds=self.history_tick), "+", effective_datetime(effective))
 
     def day_between(self, first: datetime.date, last: datetime.date) -> datetime.date:
         return first + datetime.timedelta(days=self.rng.randint(0, max((last - first).days, 0)))
