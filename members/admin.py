@@ -7,7 +7,7 @@ and a date, which the member's history and events keep.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from parkparty.admin import ReadOnlyTabularInline, TrackedAdmin
+from parkparty.core.admin import ReadOnlyTabularInline, TrackedAdmin
 
 from .models import (
     Applicant,

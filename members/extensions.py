@@ -1,12 +1,12 @@
-"""What the members app adds to the pages of the apps below it (see :mod:`parkparty.extensions`)."""
+"""What the members app adds to the pages of the apps below it (see :mod:`parkparty.core.extensions`)."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from members.models import Member
 from organizations.views.party import optional_url
-from parkparty.extensions import add_panels, register_import_kind
-from parkparty.views.generic import Column, panel
+from parkparty.core.extensions import add_panels, register_import_kind
+from parkparty.core.views.generic import Column, panel
 
 register_import_kind("members", "members.imports.MEMBER_SPEC")
 

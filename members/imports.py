@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from import_export import resources
 
 from organizations.models import Enterprise, PartyOrganization
-from parkparty.history import ChangeReason
-from parkparty.imports import (
+from parkparty.core.history import ChangeReason
+from parkparty.core.imports import (
     ChoiceWidget,
     CodeWidget,
     ExcelDateWidget,
@@ -24,8 +24,8 @@ from parkparty.imports import (
     YesNoWidget,
     normalize_header,
 )
-from parkparty.imports.bulk import FieldChecker, matching, new_record, relate
-from parkparty.services import save_records, validate_record
+from parkparty.core.imports.bulk import FieldChecker, matching, new_record, relate
+from parkparty.core.services import save_records, validate_record
 
 from .models import Education, EventKind, Gender, Member, MemberCategory, MembershipEvent, MemberStatus, add_years
 from .services import arrival_reason
@@ -288,7 +288,7 @@ class MemberImportSpec(ImportSpec):
                 member.category = MemberCategory.FULL
 
     def write(self, plan: Plan, *, user) -> None:
-        """Write the plan through :func:`parkparty.services.save_records` (rows validated by ``plan``).
+        """Write the plan through :func:`parkparty.core.services.save_records` (rows validated by ``plan``).
 
         A new member takes effect on the admission date (reason: admitted, as
         :func:`members.services.member_create` records it), an update now

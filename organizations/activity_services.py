@@ -18,8 +18,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from parkparty.permissions import CHANGE, require
-from parkparty.services import delete_record, save_record
+from parkparty.core.permissions import CHANGE, require
+from parkparty.core.services import delete_record, save_record
 
 from .models import Activity, ActivityAttachment, AttachmentKind
 

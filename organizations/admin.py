@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from parkparty.admin import TrackedAdmin, TrackedTabularInline
+from parkparty.core.admin import TrackedAdmin, TrackedTabularInline
 
 from .models import (
     Activity,

@@ -1,5 +1,5 @@
-"""What the organizations app adds to the core's pages (see :mod:`parkparty.extensions`)."""
+"""What the organizations app adds to the core's pages (see :mod:`parkparty.core.extensions`)."""
 
-from parkparty.extensions import register_import_kind
+from parkparty.core.extensions import register_import_kind
 
 register_import_kind("enterprises", "organizations.imports.ENTERPRISE_SPEC")

@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import resources
 
-from parkparty.history import ChangeReason
-from parkparty.imports import (
+from parkparty.core.history import ChangeReason
+from parkparty.core.imports import (
     ChoiceWidget,
     CodeWidget,
     CountWidget,
@@ -26,9 +26,9 @@ from parkparty.imports import (
     YesNoWidget,
     normalize_header,
 )
-from parkparty.imports.bulk import FieldChecker, matching, new_record, relate
-from parkparty.services import save_records
-from parkparty.validators import validate_uscc
+from parkparty.core.imports.bulk import FieldChecker, matching, new_record, relate
+from parkparty.core.services import save_records
+from parkparty.core.validators import validate_uscc
 
 from .models import (
     COVERAGE_FOR_FORMATION,
@@ -479,7 +479,7 @@ class EnterpriseImportSpec(ImportSpec):
         plan.updated.extend(snapshot for _s, snapshot, _d in still_old)
 
     def write(self, plan: Plan, *, user) -> None:
-        """Write the plan through :func:`parkparty.services.save_records` (rows validated by ``plan``).
+        """Write the plan through :func:`parkparty.core.services.save_records` (rows validated by ``plan``).
 
         A record's change takes effect on its survey date (a row without one: now).
         """

@@ -21,8 +21,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parkparty.permissions import ADD, CHANGE, FORWARD, assigned_park, denied, may, park_ids, require, sees_everything
-from parkparty.services import save_record
+from parkparty.core.permissions import (
+    ADD,
+    CHANGE,
+    FORWARD,
+    assigned_park,
+    denied,
+    may,
+    park_ids,
+    require,
+    sees_everything,
+)
+from parkparty.core.services import save_record
 
 from .models import Notice, NoticeReceipt, OrganizationStatus, Park, PartyOrganization
 

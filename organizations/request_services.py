@@ -3,7 +3,7 @@
 A request settled on the spot may be closed straight from "received".
 
 Each transition checks the request's current status (a wrong one is refused
-with a message), saves through :func:`parkparty.services.save_record` with the
+with a message), saves through :func:`parkparty.core.services.save_record` with the
 version the user started from, and leaves a history entry with its reason.
 """
 
@@ -15,8 +15,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parkparty.history import ChangeReason
-from parkparty.services import save_record
+from parkparty.core.history import ChangeReason
+from parkparty.core.services import save_record
 
 from .models import RequestStatus, ServiceRequest
 

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from parkparty.history import ChangeReason
-from parkparty.services import save_record
+from parkparty.core.history import ChangeReason
+from parkparty.core.services import save_record
 
 from .models import (
     CoverageMode,

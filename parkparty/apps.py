@@ -7,7 +7,7 @@ from django.db.models.signals import post_migrate
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
-from parkparty import audit_guard
+from parkparty.core import audit_guard
 
 
 class ParkPartyConfig(AppConfig):
@@ -16,7 +16,7 @@ class ParkPartyConfig(AppConfig):
 
     def ready(self):
         # Django's convention: modules that use models are imported once the app registry is ready.
-        from parkparty import signals  # noqa: F401 — connects the audit receivers
+        from parkparty.core import signals  # noqa: F401 — connects the audit receivers
 
         # Each app's ``extensions`` module registers what it adds to the pages of the apps below it.
         autodiscover_modules("extensions")
@@ -29,4 +29,4 @@ def _install_audit_guard(sender, using, **kwargs):
 
 
 class ParkPartyAdminConfig(AdminConfig):
-    default_site = "parkparty.admin_site.ParkPartyAdminSite"
+    default_site = "parkparty.core.admin_site.ParkPartyAdminSite"

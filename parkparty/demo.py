@@ -11,7 +11,7 @@ Lighter 2024 and 2025 records give trends.
 
 Every record is written through the services with its history entry taking
 effect when the change happened (``effective_at``), so the figures' "as of"
-reads (:func:`parkparty.history.as_of`) see each year's state.
+reads (:func:`parkparty.core.history.as_of`) see each year's state.
 The tables below are the plan; :class:`DemoBuilder` turns them into records
 with a fixed random seed, so every run builds the same county.
 """
@@ -53,6 +53,9 @@ from organizations.services import (
     organization_dissolve,
     organization_found,
 )
+from parkparty.core.history import ChangeReason, effective_datetime
+from parkparty.core.models import Role, User
+from parkparty.core.services import save_record, save_records
 from parkparty.demo_data import (
     ADVANCED_ORGS,
     AVOID_TRADES,
@@ -109,9 +112,6 @@ from parkparty.demo_data import (
     WEAK_ORGS,
     YEARS,
 )
-from parkparty.history import ChangeReason, effective_datetime
-from parkparty.models import Role, User
-from parkparty.services import save_record, save_records
 
 
 def d(text: str) -> datetime.date:

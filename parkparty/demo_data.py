@@ -4,7 +4,7 @@ Read by :mod:`parkparty.demo`, which turns these tables into records.
 """
 
 from organizations.models import OrganizationKind
-from parkparty.models import Role
+from parkparty.core.models import Role
 
 # fmt: off
 DEMO_CODE = "DEMO"

@@ -116,9 +116,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "parkparty.middleware.SecurityHeadersMiddleware",
+    "parkparty.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "parkparty.middleware.RefuseNulMiddleware",
+    "parkparty.core.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -127,8 +127,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "parkparty.middleware.AccountSecurityMiddleware",
-    "parkparty.middleware.DeniedAccessAuditMiddleware",
+    "parkparty.core.middleware.AccountSecurityMiddleware",
+    "parkparty.core.middleware.DeniedAccessAuditMiddleware",
     # Last, so it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -150,7 +150,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "parkparty.navigation.navigation",
+                "parkparty.core.navigation.navigation",
             ],
         },
     },
@@ -204,16 +204,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     # Refuses every sign-in of a locked-out username or address before the password is checked.
-    "parkparty.lockout.LockoutBackend",
-    "parkparty.accounts.AccountBackend",
+    "parkparty.core.lockout.LockoutBackend",
+    "parkparty.core.accounts.AccountBackend",
 ]
 
 # Passwords (parkparty/passwords.py): at least 8 characters from three of the four classes, not close to
 # the user's own name, username, phone or ID number, not a common password. Every message is in Chinese.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "parkparty.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
-    {"NAME": "parkparty.passwords.CharacterClassValidator", "OPTIONS": {"classes": 3}},
-    {"NAME": "parkparty.passwords.PersonalInformationValidator"},
+    {"NAME": "parkparty.core.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "parkparty.core.passwords.CharacterClassValidator", "OPTIONS": {"classes": 3}},
+    {"NAME": "parkparty.core.passwords.PersonalInformationValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
@@ -230,16 +230,16 @@ for _name, _value in (
 ):
     if _value < 1:
         raise ImproperlyConfigured(f"{_name} must be at least 1, not {_value}")
-AXES_HANDLER = "parkparty.lockout.LockoutHandler"
+AXES_HANDLER = "parkparty.core.lockout.LockoutHandler"
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=LOCKOUT_MINUTES)
 AXES_RESET_ON_SUCCESS = True
 # The lockout runs LOCKOUT_MINUTES from the failure that caused it; tries during the lockout do not extend it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_CLIENT_IP_CALLABLE = "parkparty.audit.client_ip"
-AXES_LOCKOUT_CALLABLE = "parkparty.lockout.lockout_response"
-# Sign-ins and sign-outs are in the audit log (parkparty.audit); axes keeps only the failure counters.
+AXES_CLIENT_IP_CALLABLE = "parkparty.core.audit.client_ip"
+AXES_LOCKOUT_CALLABLE = "parkparty.core.lockout.lockout_response"
+# Sign-ins and sign-outs are in the audit log (parkparty.core.audit); axes keeps only the failure counters.
 AXES_DISABLE_ACCESS_LOG = True
 # Unlocking goes through the user admin's audited action (or axes_reset_username), not by deleting counters.
 AXES_ENABLE_ADMIN = False
@@ -303,7 +303,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
-# Content-Security-Policy, sent by parkparty.middleware.SecurityHeadersMiddleware (the setting has the
+# Content-Security-Policy, sent by parkparty.core.middleware.SecurityHeadersMiddleware (the setting has the
 # name and shape of Django 6.0's built-in one). Pages load only our own static files: no inline script
 # or style, no framing, forms post only to this site. `data:` images are Bootstrap's CSS icons.
 SECURE_CSP = {

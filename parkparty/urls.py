@@ -4,9 +4,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from parkparty.views import audit as audit_views
+from parkparty.core.views import audit as audit_views
+from parkparty.core.views.accounts import PasswordChangeView
 from parkparty.views import home as views
-from parkparty.views.accounts import PasswordChangeView
 
 audit_patterns = (
     [
@@ -23,7 +23,7 @@ urlpatterns = [
     path("account/password/", PasswordChangeView.as_view(), name="password_change"),
     path("audit/", include(audit_patterns)),
     path("admin/", admin.site.urls),
-    path("import/", include("parkparty.import_urls")),
+    path("import/", include("parkparty.core.import_urls")),
     path("reports/annual/", include("reports.annual_urls")),
     path("reports/", include("reports.urls")),
     path("", include("organizations.urls")),

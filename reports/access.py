@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from organizations.models import Park
-from parkparty.permissions import sees_everything, works_on_parks
+from parkparty.core.permissions import sees_everything, works_on_parks
 
 from .links import COUNTY
 

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from parkparty.permissions import may_administer
+from parkparty.core.permissions import may_administer
 
 from .models import ExportRecord
 

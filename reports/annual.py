@@ -5,7 +5,7 @@ staff edited them and otherwise the draft written from the figures
 (``reports.drafting``); every number comes from the figures engine. The date
 under the signature is the one chosen in the editor (kept with the draft),
 else the day the document is generated, written as GB/T 9704 says
-(2024年1月5日). Writes go through :func:`parkparty.services.save_record`
+(2024年1月5日). Writes go through :func:`parkparty.core.services.save_record`
 (permission, scope, version, history). A generated report keeps its DOCX and,
 where LibreOffice could make one, its PDF with pictures of its pages
 (:mod:`reports.pdf`).
@@ -26,10 +26,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organizations.models import Park
-from parkparty import audit
-from parkparty.models import AuditKind
-from parkparty.permissions import ADD, CHANGE, require_in_park
-from parkparty.services import missing_version_error, save_record, stale_error
+from parkparty.core import audit
+from parkparty.core.models import AuditKind
+from parkparty.core.permissions import ADD, CHANGE, require_in_park
+from parkparty.core.services import missing_version_error, save_record, stale_error
 
 from . import outline
 from .drafting import draft

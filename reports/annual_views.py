@@ -25,10 +25,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from organizations.models import Park
-from parkparty import audit
-from parkparty.models import AuditKind
-from parkparty.permissions import CHANGE, VIEW, assigned_park, may, may_in_park, require
-from parkparty.services import StaleEditError, format_validation_error
+from parkparty.core import audit
+from parkparty.core.models import AuditKind
+from parkparty.core.permissions import CHANGE, VIEW, assigned_park, may, may_in_park, require
+from parkparty.core.services import StaleEditError, format_validation_error
 
 from . import annual, outline
 from .access import FIRST_YEAR, check_year, scope_park

@@ -31,12 +31,12 @@ from organizations.views import notices as notice_views
 from organizations.views import parks as park_views
 from organizations.views import party as party_views
 from organizations.views import requests as request_views
-from parkparty import audit
-from parkparty.masking import display_value
-from parkparty.models import AuditKind
-from parkparty.permissions import sees_everything
-from parkparty.views.generic import Column, Entity, ObjectListView, offered_add_url, sort_order
-from parkparty.views.personal import sortable_keys
+from parkparty.core import audit
+from parkparty.core.masking import display_value
+from parkparty.core.models import AuditKind
+from parkparty.core.permissions import sees_everything
+from parkparty.core.views.generic import Column, Entity, ObjectListView, offered_add_url, sort_order
+from parkparty.core.views.personal import sortable_keys
 from reports.exports import XLSX_TYPE, escape_text
 from reports.models import ExportRecord
 

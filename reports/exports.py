@@ -6,7 +6,7 @@ and streamed back, so a large export never holds all its rows in memory.
 Cells are typed: numbers stay numbers, dates are Excel dates, booleans read
 是/否 and choices their labels. Text that a spreadsheet would read as a
 formula is guarded with a leading apostrophe. Personal fields of the
-inventory (:mod:`parkparty.personal_data`: ID numbers, phones…) are masked
+inventory (:mod:`parkparty.core.personal_data`: ID numbers, phones…) are masked
 unless the user's role may see them in full. Every export is recorded
 (:class:`reports.models.ExportRecord`).
 """
@@ -28,11 +28,11 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from parkparty import audit, personal_data
-from parkparty.imports import IMPORT_KINDS, ExcelDateWidget
-from parkparty.masking import MASKS
-from parkparty.models import AuditKind
-from parkparty.permissions import REVEAL, may
+from parkparty.core import audit, personal_data
+from parkparty.core.imports import IMPORT_KINDS, ExcelDateWidget
+from parkparty.core.masking import MASKS
+from parkparty.core.models import AuditKind
+from parkparty.core.permissions import REVEAL, may
 from reports.models import ExportRecord
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -131,7 +131,7 @@ class SheetWriter:
 def write_workbook(target, queryset, columns, labels: Sequence[str], user, *, title: str = "", model=None) -> int:
     """Write the rows of ``queryset`` in ``columns`` (headed by ``labels``) to ``target``; return the row count.
 
-    ``columns`` are the list's :class:`parkparty.views.generic.Column` objects; personal columns (those
+    ``columns`` are the list's :class:`parkparty.core.views.generic.Column` objects; personal columns (those
     of the inventory, and any with a ``mask``) are masked unless the user may reveal them on records
     of ``model`` (the queryset's model by default).
     The queryset is read in chunks with the select_related it already carries.
@@ -187,7 +187,7 @@ def write_import_workbook(kind: str, queryset, target, *, user) -> int:
     """Write ``queryset`` as the first sheet of the ``kind`` import workbook to ``target``; return the row count.
 
     The headers, their order, the text-formatted code columns, the dropdowns and the value spellings are the
-    import spec's (:func:`parkparty.imports.write_template`), each value given by its column's
+    import spec's (:func:`parkparty.core.imports.write_template`), each value given by its column's
     ``export_value``, so importing the file back unchanged changes nothing. ID numbers are the import key:
     they are written in full, which is why callers check that the user may reveal them first.
     Text is written as explicit string cells, never as formulas; it is not apostrophe-guarded, because

@@ -1,4 +1,4 @@
-"""What the reports app adds to the pages of the apps below it (see :mod:`parkparty.extensions`).
+"""What the reports app adds to the pages of the apps below it (see :mod:`parkparty.core.extensions`).
 
 Every workbench list's Excel export, and the enterprise and member lists' export in the import
 workbook format (a round trip export → edit → import).
@@ -6,7 +6,7 @@ workbook format (a round trip export → edit → import).
 
 from functools import partial
 
-from parkparty.extensions import ListFeature, add_list_feature, list_export
+from parkparty.core.extensions import ListFeature, add_list_feature, list_export
 from reports.exports import export_response
 from reports.views import import_workbook_context, import_workbook_urls
 

@@ -7,10 +7,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from parkparty.history import History
-from parkparty.models import TrackedModel
-from parkparty.permissions import scoped_queryset
-from parkparty.validators import validate_free_text, validate_plain_text, year_validators
+from parkparty.core.history import History
+from parkparty.core.models import TrackedModel
+from parkparty.core.permissions import scoped_queryset
+from parkparty.core.validators import validate_free_text, validate_plain_text, year_validators
 
 from . import outline
 from .docx_templates import default_template

@@ -12,10 +12,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from organizations.models import Park
-from parkparty.history import ChangeReason
-from parkparty.permissions import ADD, require_in_park
-from parkparty.services import save_record
-from parkparty.validators import strip_invisible
+from parkparty.core.history import ChangeReason
+from parkparty.core.permissions import ADD, require_in_park
+from parkparty.core.services import save_record
+from parkparty.core.validators import strip_invisible
 
 from .models import ReportKind, ReportTemplate
 from .rendering import MAX_TEMPLATE_BYTES, validate_template

@@ -19,7 +19,7 @@ from organizations.models import (
     PartyOrganization,
     ServiceRequest,
 )
-from parkparty.permissions import CHANGE
+from parkparty.core.permissions import CHANGE
 
 WAITING = 10
 #: Models whose recent changes the home page lists.

@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
-from parkparty.permissions import may_full_export
-from parkparty.views.generic import EntityView, ListingMixin
+from parkparty.core.permissions import may_full_export
+from parkparty.core.views.generic import EntityView, ListingMixin
 from reports.exports import import_workbook_response
 
 

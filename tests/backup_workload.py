@@ -82,7 +82,7 @@ def write(stop: Path) -> None:
     from members.models import Member
     from organizations.activity_services import activity_record, check_photo
     from organizations.models import Activity, ActivityKind
-    from parkparty.models import Role, User
+    from parkparty.core.models import Role, User
 
     staff = User.objects.filter(role=Role.PARK_STAFF, park__isnull=False).order_by("pk").first()
     member = Member.objects.for_user(staff).order_by("pk").first()

@@ -54,7 +54,7 @@ from organizations.models import (
     ServiceCenterKind,
     ServiceRequest,
 )
-from parkparty.models import Role, User
+from parkparty.core.models import Role, User
 from reports.docx_templates import default_template
 from reports.models import GeneratedReport, ReportDraft, ReportKind, ReportTemplate
 

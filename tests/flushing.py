@@ -18,7 +18,7 @@ def clear_audit_log() -> None:
     """Empty the audit log of the test database, lifting its guard for the moment it takes."""
     from django.db import connection
 
-    from parkparty import audit_guard
+    from parkparty.core import audit_guard
 
     try:
         if audit_guard.TABLE not in connection.introspection.table_names():

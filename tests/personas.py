@@ -50,7 +50,7 @@ from organizations.models import (
     ServiceCenter,
     ServiceRequest,
 )
-from parkparty.models import ImportBatch, User
+from parkparty.core.models import ImportBatch, User
 from reports.models import GeneratedReport, ReportDraft, ReportTemplate
 
 from . import factories as f

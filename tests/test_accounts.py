@@ -19,9 +19,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from parkparty import accounts
-from parkparty.middleware import LAST_SEEN, SIGNED_IN_AT
-from parkparty.models import AuditEvent, AuditKind, AuditOutcome, Role, User
+from parkparty.core import accounts
+from parkparty.core.middleware import LAST_SEEN, SIGNED_IN_AT
+from parkparty.core.models import AuditEvent, AuditKind, AuditOutcome, Role, User
 
 from . import factories as f
 

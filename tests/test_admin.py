@@ -50,7 +50,7 @@ from organizations.models import (
     ServiceCenterKind,
     ServiceRequest,
 )
-from parkparty.models import ImportBatch, Role, User
+from parkparty.core.models import ImportBatch, Role, User
 
 pytestmark = pytest.mark.django_db
 

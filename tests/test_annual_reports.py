@@ -23,8 +23,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 
 from organizations.models import Park
-from parkparty.models import User
-from parkparty.services import StaleEditError
+from parkparty.core.models import User
+from parkparty.core.services import StaleEditError
 from reports import outline
 from reports.annual import load_report, render, report_draft_save, report_generate
 from reports.docx_templates import FONT_BODY, FONT_HEADING1, FONT_HEADING2, FONT_TITLE, STYLE_NAMES

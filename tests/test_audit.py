@@ -24,10 +24,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Member
-from parkparty import audit, audit_guard
-from parkparty.imports import run_import
-from parkparty.models import AuditEvent, AuditKind, AuditLogIsAppendOnly, AuditOutcome, Role, User
-from parkparty.navigation import navigation
+from parkparty.core import audit, audit_guard
+from parkparty.core.imports import run_import
+from parkparty.core.models import AuditEvent, AuditKind, AuditLogIsAppendOnly, AuditOutcome, Role, User
+from parkparty.core.navigation import navigation
 from reports import annual, outline
 
 from . import factories as f

@@ -3,7 +3,7 @@
 import pytest
 
 from organizations.models import Park
-from parkparty.models import AuditEvent, AuditKind, Role, User
+from parkparty.core.models import AuditEvent, AuditKind, Role, User
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

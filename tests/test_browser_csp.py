@@ -14,8 +14,8 @@ from django.urls import reverse
 
 from members.models import Applicant, Member
 from organizations.models import Activity, Enterprise, Notice, PartyOrganization, ServiceRequest
-from parkparty.imports import write_template
-from parkparty.models import User
+from parkparty.core.imports import write_template
+from parkparty.core.models import User
 
 from . import factories as f
 from .personas import build_world

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from parkparty.models import User
+from parkparty.core.models import User
 from reports.figures import compute
 
 from .personas import build_world

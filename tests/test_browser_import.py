@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from organizations.models import Enterprise
-from parkparty.imports import write_template
-from parkparty.models import ImportBatch, Role, User
+from parkparty.core.imports import write_template
+from parkparty.core.models import ImportBatch, Role, User
 
 from . import factories as f
 

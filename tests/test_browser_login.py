@@ -3,7 +3,7 @@
 import pytest
 
 from organizations.models import Park
-from parkparty.models import Role, User
+from parkparty.core.models import Role, User
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

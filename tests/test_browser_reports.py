@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from parkparty.models import Role, User
+from parkparty.core.models import Role, User
 from reports.models import GeneratedReport, ReportDraft
 
 from . import factories as f

@@ -15,7 +15,7 @@ from organizations.models import (
     RequestStatus,
     ServiceRequest,
 )
-from parkparty.models import Role, User
+from parkparty.core.models import Role, User
 
 from . import factories as f
 

@@ -30,8 +30,8 @@ from organizations.models import (
     PartyOrganization,
     ServiceRequest,
 )
+from parkparty.core.models import Role, User
 from parkparty.demo import DEMO_PASSWORD
-from parkparty.models import Role, User
 from tests.flushing import flush_database
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from members.models import Member, MembershipEvent
 from organizations.imports import no_organization_reason_for
 from organizations.models import CoverageMode, Enterprise, EnterpriseSurvey
-from parkparty.imports import IMPORT_KINDS, run_import
+from parkparty.core.imports import IMPORT_KINDS, run_import
 from reports.models import ExportRecord
 
 from . import factories as f

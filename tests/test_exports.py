@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from members.models import Member
 from organizations.models import CoverageMode, Enterprise, EnterpriseStatus, ServiceRequest
-from parkparty.masking import mask_id, mask_phone
+from parkparty.core.masking import mask_id, mask_phone
 from reports.exports import escape_text
 from reports.models import ExportRecord
 

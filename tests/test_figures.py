@@ -27,7 +27,7 @@ from organizations.models import (
     RequestCategory,
     RequestStatus,
 )
-from parkparty.services import save_record
+from parkparty.core.services import save_record
 from reports.figures import NO_VALUE, REGISTRY, compute
 
 from . import factories as f

@@ -25,8 +25,8 @@ from organizations.models import (
     PartyOrganization,
     ServiceRequest,
 )
+from parkparty.core.models import Role, User
 from parkparty.demo_data import DEMO_PASSWORD
-from parkparty.models import Role, User
 from parkparty.scale import data_models
 from reports.figures import REGISTRY, compute
 from reports.figures.core import COUNT, ENTERPRISES, ORGANIZATIONS

@@ -38,9 +38,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from organizations.models import Enterprise, OrganizationStatus
-from parkparty.imports import run_import
-from parkparty.permissions import CHANGE, may
-from parkparty.views.generic import Entity
+from parkparty.core.imports import run_import
+from parkparty.core.permissions import CHANGE, may
+from parkparty.core.views.generic import Entity
 from reports import outline
 from reports.figures import REGISTRY
 from reports.figures.series import SERIES

@@ -7,8 +7,8 @@ import zipfile
 import openpyxl
 import pytest
 
-from parkparty import workbook
-from parkparty.workbook import WorkbookError, read_rows
+from parkparty.core import workbook
+from parkparty.core.workbook import WorkbookError, read_rows
 
 from .test_import_engine import (
     ENTERPRISE_HEADERS,

@@ -7,7 +7,7 @@ from django.utils import translation
 
 from members.models import Member
 from organizations.models import Enterprise
-from parkparty.models import ImportBatch
+from parkparty.core.models import ImportBatch
 
 from . import factories as f
 from .test_import_engine import (
@@ -141,7 +141,7 @@ def test_export_template_refuses_unknown_kind(tmp_path):
 
 
 def test_progress_goes_to_stderr_on_large_files(world, tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr("parkparty.imports.command.result_is_large", lambda path: True)
+    monkeypatch.setattr("parkparty.core.imports.command.result_is_large", lambda path: True)
     rows = [enterprise_row(n) for n in range(1, 30)]
     call_command("import_enterprises", str(write_xlsx(tmp_path / "s.xlsx", ENTERPRISE_HEADERS, rows)), "--park", "ZONE")
     assert capsys.readouterr().err.strip()

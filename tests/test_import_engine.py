@@ -13,8 +13,8 @@ from django.utils.translation import gettext
 
 from members.models import EventKind, Member, MemberCategory, MembershipEvent
 from organizations.models import CoverageMode, Enterprise, EnterpriseStatus, EnterpriseSurvey, FormationMode
-from parkparty.imports import IMPORT_KINDS, RowError, run_import, sha256_of, write_template
-from parkparty.models import ImportBatch
+from parkparty.core.imports import IMPORT_KINDS, RowError, run_import, sha256_of, write_template
+from parkparty.core.models import ImportBatch
 
 from . import factories as f
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from members.models import Member, MemberCategory, MembershipEvent
 from organizations.models import CoverageMode, Enterprise, EnterpriseStatus, EnterpriseSurvey, Park, PartyOrganization
-from parkparty.imports.bulk import FieldChecker, new_record, relate
+from parkparty.core.imports.bulk import FieldChecker, new_record, relate
 
 from . import factories as f
 

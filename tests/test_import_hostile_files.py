@@ -25,9 +25,9 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from parkparty import workbook, xlsx_scan
-from parkparty.models import ImportBatch
-from parkparty.workbook import WorkbookError, read_rows
+from parkparty.core import workbook, xlsx_scan
+from parkparty.core.models import ImportBatch
+from parkparty.core.workbook import WorkbookError, read_rows
 
 from .test_import_engine import ENTERPRISE_HEADERS, counts, enterprises, make_world, zh
 
@@ -228,7 +228,7 @@ def test_hostile_workbooks_cost_bounded_memory(tmp_path):
         "import resource, sys, django\n"
         "resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))\n"
         "django.setup()\n"
-        "from parkparty.workbook import WorkbookError, read_rows\n"
+        "from parkparty.core.workbook import WorkbookError, read_rows\n"
         "for path in sys.argv[1:]:\n"
         "    try:\n"
         "        read_rows(path)\n"

@@ -10,9 +10,9 @@ import pytest
 from django.urls import reverse
 
 from organizations.models import Enterprise
-from parkparty.imports import write_template
-from parkparty.models import ImportBatch
-from parkparty.views import imports as import_views
+from parkparty.core.imports import write_template
+from parkparty.core.models import ImportBatch
+from parkparty.core.views import imports as import_views
 
 from . import factories as f
 from .test_import_engine import ENTERPRISE_HEADERS

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from parkparty.imports import ImportResult, run_import
-from parkparty.workbook import WorkbookError, read_rows
+from parkparty.core.imports import ImportResult, run_import
+from parkparty.core.workbook import WorkbookError, read_rows
 
 from . import factories as f
 from .test_import_engine import ENTERPRISE_HEADERS, MEMBER_HEADERS, counts, make_world

@@ -1,7 +1,7 @@
 """One permission model: the permission module is the only place that reads scopes and roles.
 
 Every view, service, form, template, export, import and report asks
-``parkparty.permissions`` (``may``, ``require``, ``for_user`` and its small
+``parkparty.core.permissions`` (``may``, ``require``, ``for_user`` and its small
 named questions); none reads a user's role, the fields their scope is built
 from, or the fields of a ``Scope``, and none keeps a permission check of its
 own. The source scan below fails the day one does; the tests after it pin the
@@ -21,7 +21,7 @@ from django.utils import translation
 
 from members.models import Member
 from organizations.models import Activity, Enterprise
-from parkparty.permissions import (
+from parkparty.core.permissions import (
     ADD,
     CHANGE,
     COUNTY_HOME,
@@ -143,7 +143,7 @@ def test_no_module_outside_the_permission_module_reads_scopes_or_roles():
     found = []
     for key, path in _sources():
         found += _findings(key, ast.parse(path.read_text(encoding="utf-8"), filename=str(path)))
-    assert not found, "ask parkparty.permissions instead:\n" + "\n".join(found)
+    assert not found, "ask parkparty.core.permissions instead:\n" + "\n".join(found)
 
 
 TEMPLATE_READS = re.compile(
@@ -157,13 +157,13 @@ def test_no_template_reads_roles_or_scopes():
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if TEMPLATE_READS.search(line):
                 found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
-    assert not found, "pass the answer of parkparty.permissions in the context instead:\n" + "\n".join(found)
+    assert not found, "pass the answer of parkparty.core.permissions in the context instead:\n" + "\n".join(found)
 
 
 def test_the_scan_finds_what_it_looks_for():
     """The scan is not vacuous: each kind of raw read in a module outside the permission module is reported."""
     source = """
-from parkparty.permissions import scope_for, Role
+from parkparty.core.permissions import scope_for, Role
 def view(request, scope):
     if request.user.role == Role.SECRETARY and scope.park_ids:
         return request.user.park_id

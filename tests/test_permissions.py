@@ -1,6 +1,6 @@
 """The one permission model: what each role may do, offered exactly where it is allowed, and versions that hold.
 
-The role tables below restate README's role table; ``parkparty.permissions``
+The role tables below restate README's role table; ``parkparty.core.permissions``
 must agree with them. The walk tests then check every page of the
 workbench against the permission module: a write that a page offers
 answers 200, one it does not offer answers 403 and is refused on POST.
@@ -20,8 +20,8 @@ from members.models import DevelopmentQuota, Member
 from members.views import development, members, records
 from organizations.models import Enterprise, Notice, NoticeReceipt, Park, PartyOrganization
 from organizations.views import activities, enterprises, notices, parks, party, requests
-from parkparty.models import AuditEvent
-from parkparty.permissions import ADD, CHANGE, DELETE, EXPORT, IMPORT, REVEAL, VIEW, may
+from parkparty.core.models import AuditEvent
+from parkparty.core.permissions import ADD, CHANGE, DELETE, EXPORT, IMPORT, REVEAL, VIEW, may
 from reports.annual import load_report, report_draft_save
 from reports.models import ReportDraft
 

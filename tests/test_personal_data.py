@@ -15,10 +15,10 @@ from django.apps import apps
 from django.conf import settings as django_settings
 from django.db import models
 
-from parkparty import personal_data
-from parkparty.masking import mask_date, mask_email
-from parkparty.throttle import SearchThrottled, check_search_rate
-from parkparty.validators import validate_resident_id
+from parkparty.core import personal_data
+from parkparty.core.masking import mask_date, mask_email
+from parkparty.core.throttle import SearchThrottled, check_search_rate
+from parkparty.core.validators import validate_resident_id
 
 ROOT = Path(django_settings.BASE_DIR)
 README = ROOT / "README.md"
@@ -104,7 +104,7 @@ def test_readme_table_is_the_inventory():
     assert match, "README.md lacks the personal-data table markers"
     assert match.group(1).strip() == personal_data.markdown_table(), (
         "README.md's personal-data table differs from parkparty/personal_data.py; replace it with the output of "
-        '.venv/bin/python manage.py shell --no-imports -c "from parkparty.personal_data import markdown_table; '
+        '.venv/bin/python manage.py shell --no-imports -c "from parkparty.core.personal_data import markdown_table; '
         'print(markdown_table())"'
     )
 
@@ -156,7 +156,7 @@ def test_the_search_limit_holds_across_processes_through_a_shared_redis_cache(se
         other_worker = (
             "import django; django.setup()\n"
             "from types import SimpleNamespace\n"
-            "from parkparty.throttle import SearchThrottled, check_search_rate\n"
+            "from parkparty.core.throttle import SearchThrottled, check_search_rate\n"
             f"user = SimpleNamespace(pk={user.pk!r})\n"
             "check_search_rate(user)\n"
             "try:\n    check_search_rate(user)\nexcept SearchThrottled:\n    print('throttled')\n"

@@ -33,7 +33,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from organizations.models import Park
-from parkparty.models import User
+from parkparty.core.models import User
 from reports import docx_templates, outline
 from reports.annual import load_report, official_date, report_draft_save, report_generate
 from reports.docx_layout import split_title, text_width

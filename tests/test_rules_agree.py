@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from organizations.models import Park, PartyOrganization
 from organizations.views.party import meetings_panel, term_panel
-from parkparty.models import User
+from parkparty.core.models import User
 from reports.figures import base, compute
 from reports.figures.compliance import compliance
 from tests.flushing import flush_database

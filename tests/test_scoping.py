@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from members.models import Member
 from organizations.models import Notice, NoticeReceipt, Park, ServiceCenter
-from parkparty.permissions import scope_for
+from parkparty.core.permissions import scope_for
 
 from . import factories as f
 from .personas import ORGANIZATION_MODELS, PARK_LEVEL_MODELS, SCOPED_MODELS, build_bundle, build_world

@@ -24,7 +24,7 @@ from organizations.services import (
     organization_dissolve,
     organization_found,
 )
-from parkparty.services import StaleEditError, save_record
+from parkparty.core.services import StaleEditError, save_record
 
 from . import factories as f
 

@@ -18,8 +18,8 @@ from stdnum.cn import ric, uscc
 
 from members.models import CommendationKind, MemberCategory
 from organizations.models import CoverageMode, FormationMode, OrganizationStatus, RequestStatus
-from parkparty.models import Role
-from parkparty.validators import PLAIN_TEXT_REFUSED, clean_search_text, validate_free_text, validate_plain_text
+from parkparty.core.models import Role
+from parkparty.core.validators import PLAIN_TEXT_REFUSED, clean_search_text, validate_free_text, validate_plain_text
 from reports.models import ReportDraft
 
 from . import factories as f
@@ -358,8 +358,8 @@ PROJECT_APPS = {"parkparty", "organizations", "members", "reports"}
 
 #: Django's own user fields that need no check of ours: a password hash, and fields whose validators allow less.
 CHECKED_BY_DJANGO = {"parkparty.User.password", "parkparty.User.username", "parkparty.User.email"}
-#: Written only by ``parkparty.audit.record``, which keeps what was sent and escapes hidden characters
-#: (``parkparty.audit.visible``): the audit log records an attacker's input, it does not refuse it.
+#: Written only by ``parkparty.core.audit.record``, which keeps what was sent and escapes hidden characters
+#: (``parkparty.core.audit.visible``): the audit log records an attacker's input, it does not refuse it.
 AUDIT_FIELDS = {f"parkparty.AuditEvent.{name}" for name in ("username", "object_type", "object_id", "object_repr")}
 
 

@@ -14,7 +14,7 @@ from PIL import Image
 
 from members.models import Member
 from organizations.models import Activity, ActivityAttachment, ActivityKind, AttachmentKind, PartnerDepartment
-from parkparty.services import save_record
+from parkparty.core.services import save_record
 
 from . import factories as f
 from .personas import build_world

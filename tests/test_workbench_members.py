@@ -20,7 +20,7 @@ from members.models import (
     MemberCategory,
     MembershipEvent,
 )
-from parkparty.services import save_record
+from parkparty.core.services import save_record
 
 from . import factories as f
 from .personas import build_world

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from organizations.models import Notice, NoticeReceipt
 from organizations.notice_services import notice_issue
-from parkparty.services import save_record
+from parkparty.core.services import save_record
 
 from . import factories as f
 from .personas import build_world

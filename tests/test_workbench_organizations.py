@@ -42,8 +42,8 @@ from organizations.models import (
     ServiceCenterKind,
 )
 from organizations.views.party import activities_panel, meetings_panel, term_panel
-from parkparty.permissions import scope_for
-from parkparty.services import save_record
+from parkparty.core.permissions import scope_for
+from parkparty.core.services import save_record
 
 from . import factories as f
 from .personas import World, build_world

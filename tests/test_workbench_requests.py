@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from organizations.models import Enterprise, RequestCategory, RequestChannel, RequestStatus, ServiceRequest
 from organizations.request_services import service_request_close, service_request_reject, service_request_start
-from parkparty.services import StaleEditError, save_record
+from parkparty.core.services import StaleEditError, save_record
 
 from . import factories as f
 from .personas import build_world

@@ -1,6 +1,6 @@
 """One write path: a member imported and a member saved through the form end identical.
 
-Both go through ``parkparty.services`` (``save_records`` for the import, ``save_record``
+Both go through ``parkparty.core.services`` (``save_records`` for the import, ``save_record``
 for the form): the same normalisation (ID number, gender from the ID), version,
 and history row (effective date, user, reason code); ``history_date`` is the real time.
 """
@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from members.models import EventKind, Gender, Member, MembershipEvent
 from members.views.members import MemberEntity, MemberForm
-from parkparty.history import ChangeReason, as_of, reason_label
+from parkparty.core.history import ChangeReason, as_of, reason_label
 from tests import factories as f
 from tests.test_import_engine import MEMBER_HEADERS, make_world, member_row, members, write_xlsx
 

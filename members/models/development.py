@@ -7,10 +7,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 
-from parkparty.history import History
-from parkparty.models import TrackedModel
-from parkparty.permissions import scoped_queryset
-from parkparty.validators import (
+from parkparty.core.history import History
+from parkparty.core.models import TrackedModel
+from parkparty.core.permissions import scoped_queryset
+from parkparty.core.validators import (
     validate_free_text,
     validate_plain_text,
     validate_resident_id,

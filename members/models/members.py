@@ -9,10 +9,15 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 
-from parkparty.history import History
-from parkparty.models import TrackedModel
-from parkparty.permissions import scoped_queryset
-from parkparty.validators import normalize_resident_id, validate_free_text, validate_plain_text, validate_resident_id
+from parkparty.core.history import History
+from parkparty.core.models import TrackedModel
+from parkparty.core.permissions import scoped_queryset
+from parkparty.core.validators import (
+    normalize_resident_id,
+    validate_free_text,
+    validate_plain_text,
+    validate_resident_id,
+)
 
 
 class Gender(models.TextChoices):

@@ -23,9 +23,9 @@ from members.models import (
 )
 from members.services import applicant_admit, applicant_withdraw
 from organizations.models import Park, PartyOrganization
-from parkparty.filters import WorkbenchFilterSet, YearFilter
-from parkparty.forms import WorkbenchModelForm
-from parkparty.views.generic import Action, Column, Entity, Panel, panel
+from parkparty.core.filters import WorkbenchFilterSet, YearFilter
+from parkparty.core.forms import WorkbenchModelForm
+from parkparty.core.views.generic import Action, Column, Entity, Panel, panel
 
 from .members import (
     ActionForm,

@@ -34,13 +34,13 @@ from members.models import (
 )
 from members.services import member_confirm_full, member_create, member_end
 from organizations.models import Activity, Park, PartyOrganization
-from parkparty.filters import WorkbenchFilterSet
-from parkparty.forms import ActionForm, WorkbenchModelForm
-from parkparty.forms import past_date_field as date_field
-from parkparty.permissions import REVEAL, may
-from parkparty.services import StaleEditError
-from parkparty.validators import normalize_resident_id
-from parkparty.views.generic import Action, Column, Entity, Panel, panel
+from parkparty.core.filters import WorkbenchFilterSet
+from parkparty.core.forms import ActionForm, WorkbenchModelForm
+from parkparty.core.forms import past_date_field as date_field
+from parkparty.core.permissions import REVEAL, may
+from parkparty.core.services import StaleEditError
+from parkparty.core.validators import normalize_resident_id
+from parkparty.core.views.generic import Action, Column, Entity, Panel, panel
 
 # --- shared helpers -------------------------------------------------------------
 
@@ -59,7 +59,7 @@ def search_people(queryset, text: str, *, user, name: str = "name", id_number: s
     Everyone may search by the last four characters of an ID number or phone, or by a
     masked value as it is shown (``360426********1234``, ``138****5678``): that finds
     nothing the list does not already show. Only users who may see personal numbers in
-    full (``parkparty.permissions``, ``REVEAL``) may search by a full ID number or phone;
+    full (``parkparty.core.permissions``, ``REVEAL``) may search by a full ID number or phone;
     parts of the hidden digits are never matched, so they cannot be read back by trying.
     """
     text = text.strip()

@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Commendation, CommendationKind, DuesPayment, PioneerPost, PostKind
 from organizations.models import PartyOrganization
-from parkparty.filters import WorkbenchFilterSet, YearFilter
-from parkparty.forms import WorkbenchModelForm
-from parkparty.views.generic import Column, Entity
+from parkparty.core.filters import WorkbenchFilterSet, YearFilter
+from parkparty.core.forms import WorkbenchModelForm
+from parkparty.core.views.generic import Column, Entity
 
 from .members import member_choices
 

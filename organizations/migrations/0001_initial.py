@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import parkparty.validators
+import parkparty.core.validators
 import simple_history.models
 from decimal import Decimal
 from django.db import migrations, models
@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('uscc', models.CharField(help_text='18 characters, e.g. 91360426MA35XXXXXX.', max_length=18, unique=True, validators=[parkparty.validators.validate_uscc], verbose_name='unified social credit code')),
+                ('uscc', models.CharField(help_text='18 characters, e.g. 91360426MA35XXXXXX.', max_length=18, unique=True, validators=[parkparty.core.validators.validate_uscc], verbose_name='unified social credit code')),
                 ('name', models.CharField(max_length=200, verbose_name='enterprise name')),
                 ('status', models.CharField(choices=[('operating', 'In operation'), ('under_construction', 'Under construction'), ('suspended', 'Production suspended'), ('deregistered', 'Deregistered')], default='operating', max_length=20, verbose_name='operating status')),
                 ('industry', models.CharField(blank=True, max_length=100, verbose_name='industry')),
@@ -122,7 +122,7 @@ class Migration(migrations.Migration):
                 ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
                 ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created at')),
                 ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='updated at')),
-                ('uscc', models.CharField(db_index=True, help_text='18 characters, e.g. 91360426MA35XXXXXX.', max_length=18, validators=[parkparty.validators.validate_uscc], verbose_name='unified social credit code')),
+                ('uscc', models.CharField(db_index=True, help_text='18 characters, e.g. 91360426MA35XXXXXX.', max_length=18, validators=[parkparty.core.validators.validate_uscc], verbose_name='unified social credit code')),
                 ('name', models.CharField(max_length=200, verbose_name='enterprise name')),
                 ('status', models.CharField(choices=[('operating', 'In operation'), ('under_construction', 'Under construction'), ('suspended', 'Production suspended'), ('deregistered', 'Deregistered')], default='operating', max_length=20, verbose_name='operating status')),
                 ('industry', models.CharField(blank=True, max_length=100, verbose_name='industry')),

@@ -6,10 +6,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from parkparty.history import History
-from parkparty.models import TrackedModel
-from parkparty.permissions import scoped_queryset
-from parkparty.validators import normalize_uscc, validate_free_text, validate_plain_text, validate_uscc
+from parkparty.core.history import History
+from parkparty.core.models import TrackedModel
+from parkparty.core.permissions import scoped_queryset
+from parkparty.core.validators import normalize_uscc, validate_free_text, validate_plain_text, validate_uscc
 
 from .parks import Park
 from .party import FormationMode, Instructor, PartyOrganization

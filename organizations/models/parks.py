@@ -6,10 +6,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from parkparty.history import History
-from parkparty.models import TrackedModel
-from parkparty.permissions import VIEW, ScopedQuerySet, scoped_queryset, tree_ids
-from parkparty.validators import validate_plain_text, year_validators
+from parkparty.core.history import History
+from parkparty.core.models import TrackedModel
+from parkparty.core.permissions import VIEW, ScopedQuerySet, scoped_queryset, tree_ids
+from parkparty.core.validators import validate_plain_text, year_validators
 
 YEAR_VALIDATORS = year_validators(1949)
 

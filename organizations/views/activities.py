@@ -37,11 +37,11 @@ from organizations.models import (
     Park,
     PartyOrganization,
 )
-from parkparty.filters import WorkbenchFilterSet, parse_id
-from parkparty.forms import WorkbenchModelForm
-from parkparty.masking import EMPTY
-from parkparty.permissions import CHANGE, is_organization_user, may
-from parkparty.views.generic import Column, Entity, EntityView, ObjectHistoryView, Panel, panel
+from parkparty.core.filters import WorkbenchFilterSet, parse_id
+from parkparty.core.forms import WorkbenchModelForm
+from parkparty.core.masking import EMPTY
+from parkparty.core.permissions import CHANGE, is_organization_user, may
+from parkparty.core.views.generic import Column, Entity, EntityView, ObjectHistoryView, Panel, panel
 
 #: The members app's member model, reached through ``Activity.attendees`` (``members`` sits above this app).
 Member = Activity._meta.get_field("attendees").related_model

@@ -4,9 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Enterprise, EnterpriseStatus
 from organizations.services import enterprise_deregister
-from parkparty import extensions
-from parkparty.forms import ActionForm, WorkbenchModelForm, past_date_field
-from parkparty.views.generic import Action, Column, Entity, panel
+from parkparty.core import extensions
+from parkparty.core.forms import ActionForm, WorkbenchModelForm, past_date_field
+from parkparty.core.views.generic import Action, Column, Entity, panel
 
 
 class EnterpriseForm(WorkbenchModelForm):

@@ -25,10 +25,10 @@ from organizations.notice_services import (
     notice_reach,
     notice_sign,
 )
-from parkparty.filters import WorkbenchFilterSet
-from parkparty.forms import ActionForm, WorkbenchModelForm
-from parkparty.permissions import CHANGE, FORWARD, denied, sees_everything
-from parkparty.views.generic import (
+from parkparty.core.filters import WorkbenchFilterSet
+from parkparty.core.forms import ActionForm, WorkbenchModelForm
+from parkparty.core.permissions import CHANGE, FORWARD, denied, sees_everything
+from parkparty.core.views.generic import (
     Action,
     Column,
     Entity,

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy
 from organizations import rules
 from organizations.models import Enterprise, EnterpriseStatus, OrganizationStatus, Park, ParkStaffing, PartyOrganization
 from organizations.views.party import count_of, member_model, optional_url
-from parkparty.forms import WorkbenchModelForm
-from parkparty.permissions import VIEW, may, sees_everything, tree_ids
-from parkparty.views.generic import Column, Entity, Panel, panel
+from parkparty.core.forms import WorkbenchModelForm
+from parkparty.core.permissions import VIEW, may, sees_everything, tree_ids
+from parkparty.core.views.generic import Column, Entity, Panel, panel
 
 
 def in_park_tree(prefix: str = "park") -> Q:

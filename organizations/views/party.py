@@ -44,11 +44,11 @@ from organizations.rules import (
     slot_required,
 )
 from organizations.services import organization_dissolve, organization_found
-from parkparty import extensions
-from parkparty.filters import parse_id
-from parkparty.forms import ActionForm, WorkbenchModelForm, past_date_field
-from parkparty.permissions import tree_ids
-from parkparty.views.generic import Action, Column, Entity, Panel, offered_add_url, panel
+from parkparty.core import extensions
+from parkparty.core.filters import parse_id
+from parkparty.core.forms import ActionForm, WorkbenchModelForm, past_date_field
+from parkparty.core.permissions import tree_ids
+from parkparty.core.views.generic import Action, Column, Entity, Panel, offered_add_url, panel
 
 # --- helpers shared with parks.py ---------------------------------------------
 

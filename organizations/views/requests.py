@@ -20,10 +20,10 @@ from organizations.models import (
     ServiceRequest,
 )
 from organizations.request_services import service_request_close, service_request_reject, service_request_start
-from parkparty.filters import WorkbenchFilterSet
-from parkparty.forms import ActionForm, WorkbenchModelForm, workbench_formfield
-from parkparty.permissions import is_organization_user
-from parkparty.views.generic import Action, Column, Entity, ObjectActionView
+from parkparty.core.filters import WorkbenchFilterSet
+from parkparty.core.forms import ActionForm, WorkbenchModelForm, workbench_formfield
+from parkparty.core.permissions import is_organization_user
+from parkparty.core.views.generic import Action, Column, Entity, ObjectActionView
 
 from .activities import year_choices
 

@@ -16,9 +16,9 @@ from django.db import transaction
 
 from members.models import Member, MemberCategory
 from organizations.models import Enterprise, EnterpriseStatus, Park
+from parkparty.core.models import Role, User
+from parkparty.core.services import save_record
 from parkparty.demo import DEMO_CODE
-from parkparty.models import Role, User
-from parkparty.services import save_record
 
 #: The load-test logins' password (the accounts exist only in the load-test database).
 LOAD_PASSWORD = "ParkParty-load-2026"  # noqa: S105

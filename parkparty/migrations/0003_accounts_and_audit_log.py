@@ -3,7 +3,7 @@
 import django.utils.timezone
 from django.db import migrations, models
 
-from parkparty import audit_guard
+from parkparty.core import audit_guard
 
 
 def install_guard(apps, schema_editor):

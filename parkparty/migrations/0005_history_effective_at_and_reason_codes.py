@@ -3,7 +3,7 @@
 Existing rows: ``effective_at`` = ``history_date`` (which was back-dated to the
 survey / admission date until now, so every "as of" figure stays the same), and
 a reason stored as a known text (English or its Chinese translation) becomes
-its code (``parkparty.history.ChangeReason``).
+its code (``parkparty.core.history.ChangeReason``).
 """
 
 import django.utils.timezone
@@ -12,7 +12,7 @@ from django.db.models import F
 
 HISTORICAL_MODELS = ["historicalimportbatch", "historicaluser"]
 
-#: Reason texts stored before reasons were codes → code (a frozen copy of parkparty.history.LEGACY_REASON_TEXTS).
+#: Reason texts stored before reasons were codes → code (a frozen copy of parkparty.core.history.LEGACY_REASON_TEXTS).
 LEGACY_REASONS = {
     "换届选举": "election",
     "命名为党建示范点": "demonstration_site",

@@ -52,7 +52,7 @@ def holds_data() -> bool:
 
 def blocking_users() -> list[str]:
     """Users other than the scale logins whose role ties them to a park or organization (a flush would orphan them)."""
-    from parkparty.models import User
+    from parkparty.core.models import User
 
     users = User.objects.exclude(username__in=[row[0] for row in SCALE_USERS])
     return list(users.filter(park__isnull=False).values_list("username", flat=True)) + list(
@@ -62,7 +62,7 @@ def blocking_users() -> list[str]:
 
 def flush() -> None:
     """Delete every row of the data apps (users and the audit log stay; the scale logins are detached)."""
-    from parkparty.models import User
+    from parkparty.core.models import User
 
     User.objects.filter(username__in=[row[0] for row in SCALE_USERS]).update(role="", park=None, organization=None)
     models = data_models()
@@ -81,9 +81,9 @@ def flush() -> None:
 def ensure_users(builder: ScaleBuilder) -> list[str]:
     """The scale logins with the demo password, scoped to the first zone and one of its organizations."""
     from organizations.models import Park, PartyOrganization
+    from parkparty.core.models import Role, User
+    from parkparty.core.services import save_record
     from parkparty.demo_data import DEMO_PASSWORD
-    from parkparty.models import Role, User
-    from parkparty.services import save_record
 
     zone = Park.objects.get(pk=builder.zones[0])
     org = (

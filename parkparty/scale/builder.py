@@ -47,8 +47,8 @@ from organizations.models import (
     ServiceCenter,
     ServiceRequest,
 )
+from parkparty.core.history import effective_datetime
 from parkparty.demo_data import FEMALE_GIVEN, MALE_GIVEN, SURNAMES, TRADE_FIRST, TRADE_SECOND, USCC_ALPHABET
-from parkparty.history import effective_datetime
 from parkparty.scale.writer import Sink, Table, next_id
 
 D = datetime.date

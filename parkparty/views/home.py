@@ -5,8 +5,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from organizations.models import Park
-from parkparty.models import AuditEvent
-from parkparty.permissions import (
+from parkparty.core.models import AuditEvent
+from parkparty.core.permissions import (
     CHANGE,
     COUNTY_HOME,
     PARK_HOME,

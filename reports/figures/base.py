@@ -32,7 +32,7 @@ from organizations.models import (
     ServiceRequest,
 )
 from organizations.models.requests import RequestStatus
-from parkparty.history import as_of as history_as_of
+from parkparty.core.history import as_of as history_as_of
 
 #: An organization with no activity of its own for this many days is idle.
 IDLE_DAYS = 90

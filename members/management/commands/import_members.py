@@ -1,5 +1,5 @@
 """import_members FILE.xlsx --park CODE [--dry-run]: the member roster import."""
 
-from parkparty.imports import import_command
+from parkparty.core.imports import import_command
 
 Command = import_command("members")

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from organizations.models import Park
 from organizations.services import park_create
-from parkparty.services import format_validation_error
+from parkparty.core.services import format_validation_error
 
 
 class Command(BaseCommand):

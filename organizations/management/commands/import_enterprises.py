@@ -1,5 +1,5 @@
 """import_enterprises FILE.xlsx --park CODE [--dry-run]: the enterprise survey import."""
 
-from parkparty.imports import import_command
+from parkparty.core.imports import import_command
 
 Command = import_command("enterprises")

@@ -24,7 +24,7 @@ from stdnum.cn import ric, uscc
 
 from members.models import Applicant, DuesPayment, Member
 from organizations.models import Activity, Enterprise, NoticeReceipt, PartyOrganization, ServiceRequest
-from parkparty.models import User
+from parkparty.core.models import User
 
 
 class Rollback(Exception):

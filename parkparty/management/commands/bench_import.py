@@ -26,8 +26,8 @@ from django.db import connection, transaction
 from stdnum.cn import uscc
 
 from organizations.models import Enterprise, FormationMode, Instructor, OrganizationKind, Park, PartyOrganization
-from parkparty.imports import IMPORT_KINDS, run_import, sha256_of
-from parkparty.workbook import read_rows
+from parkparty.core.imports import IMPORT_KINDS, run_import, sha256_of
+from parkparty.core.workbook import read_rows
 
 PLAIN_FIELDS = {
     "统一社会信用代码": "uscc",

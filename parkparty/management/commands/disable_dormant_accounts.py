@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from parkparty.accounts import disable_dormant
+from parkparty.core.accounts import disable_dormant
 
 
 class Command(BaseCommand):

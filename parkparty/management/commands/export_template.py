@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from parkparty.imports import IMPORT_KINDS, write_template
+from parkparty.core.imports import IMPORT_KINDS, write_template
 
 
 class Command(BaseCommand):

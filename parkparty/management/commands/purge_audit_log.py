@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from parkparty.audit import purge
+from parkparty.core.audit import purge
 
 
 class Command(BaseCommand):

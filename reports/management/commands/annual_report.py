@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organizations.models import Park
-from parkparty import audit
-from parkparty.models import AuditKind
+from parkparty.core import audit
+from parkparty.core.models import AuditKind
 from reports import outline
 from reports.annual import load_report, render
 from reports.models import ReportKind

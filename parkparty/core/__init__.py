@@ -1,0 +1,1 @@
+"""The core every ParkParty app builds on; it imports no feature app (see README, "For developers")."""
