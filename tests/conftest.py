@@ -1,5 +1,12 @@
 """Shared test fixtures.
 
+``world`` is the two-park world of ``tests/personas.py`` (a module that needs
+more adds to it by overriding ``world`` with a fixture that takes ``world``).
+``demo`` is the demo county of ``load_demo``, loaded once per session: the
+tests that use it run last, each in a transaction that rolls back, so the
+demo stays as loaded and no other test sees it. Query counts are taken with
+``tests.queries.count_queries``.
+
 Browser tests use the system Chromium through Playwright. Without Chromium
 they are skipped with a message, unless ``PARKPARTY_REQUIRE_BROWSER=1``
 (set by ``.ci/run``), in which case they fail.
@@ -7,12 +14,15 @@ they are skipped with a message, unless ``PARKPARTY_REQUIRE_BROWSER=1``
 
 import os
 import shutil
+from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.test import TransactionTestCase
+from django.core.management import call_command
+from django.test import TransactionTestCase, override_settings
 
-from tests.flushing import clear_audit_log
+from tests.flushing import clear_audit_log, flush_database
+from tests.personas import World, build_world
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 CHROMIUM_FLAGS = [
@@ -34,7 +44,41 @@ def chromium_path() -> str | None:
     return shutil.which("chromium")
 
 
+def is_transactional(item: pytest.Item) -> bool:
+    """Whether pytest-django runs the test as a TransactionTestCase (flushing the database after it)."""
+    fixtures = getattr(item, "fixturenames", ())
+    if "transactional_db" in fixtures or "live_server" in fixtures:
+        return True
+    marker = item.get_closest_marker("django_db")
+    if marker is None:
+        return False
+    return bool(marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences") or marker.args[:1] == (True,))
+
+
+def run_demo_tests_last(items: list[pytest.Item]) -> None:
+    """Move the tests that use ``demo`` to the end of the run, grouped by module, order kept otherwise.
+
+    The demo is committed once and stays until the session ends: no test that
+    runs after it may expect an empty database, and no test that flushes the
+    database (a transactional one) may come between the demo's tests.
+    """
+    modules: dict[str, int] = {}
+
+    def position(item: pytest.Item) -> tuple[int, int]:
+        if "demo" not in getattr(item, "fixturenames", ()):
+            return (0, 0)
+        if is_transactional(item):
+            raise pytest.UsageError(
+                f"{item.nodeid}: a transactional test cannot use the session's demo (its flush would empty it)"
+            )
+        return (1, modules.setdefault(item.nodeid.split("::")[0], len(modules)))
+
+    items.sort(key=position)
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django's ordering (database tests, transactional, others)
 def pytest_collection_modifyitems(config, items):
+    run_demo_tests_last(items)
     if chromium_path():
         return
     if os.environ.get("PARKPARTY_REQUIRE_BROWSER") == "1":
@@ -74,6 +118,42 @@ def _fixture_teardown_with_audit_log(self):
 
 _django_fixture_teardown = TransactionTestCase._fixture_teardown
 TransactionTestCase._fixture_teardown = _fixture_teardown_with_audit_log
+
+
+@pytest.fixture
+def world(db, settings, tmp_path) -> World:
+    """Parks A (with sub-park A1) and B, a record of every scoped model in each, and the people (tests/personas.py)."""
+    settings.MEDIA_ROOT = tmp_path / "media"  # activity photos are real files
+    return build_world()
+
+
+@pytest.fixture(scope="session")
+def demo(django_db_setup, django_db_blocker) -> str:
+    """The demo county of ``load_demo``, committed once for the session; the command's printed output.
+
+    Its tests run last (:func:`run_demo_tests_last`). A module fixture that
+    writes on top of the demo does so inside :func:`tests.flushing.rolled_back`.
+    """
+    out = StringIO()
+    with django_db_blocker.unblock(), override_settings(DEBUG=True):
+        call_command("load_demo", stdout=out)
+    yield out.getvalue()
+    with django_db_blocker.unblock():
+        flush_database()
+
+
+@pytest.fixture
+def demo_output(demo) -> str:
+    """What ``load_demo`` printed when the session's demo was loaded."""
+    return demo
+
+
+@pytest.fixture
+def demo_parks(demo, db) -> list[int]:
+    """The ids of the demo zone ``DEMO`` and its sub-parks."""
+    from organizations.models import Park
+
+    return Park.objects.get(code="DEMO").descendant_ids()
 
 
 @pytest.fixture(scope="session")

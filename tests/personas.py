@@ -9,12 +9,9 @@ People: staff of A, staff of A1, staff of B, a county reviewer, the
 secretary of A's organization, an administrator, an audit administrator, a
 user with no role, an inactive staff member of A and an anonymous visitor.
 
-Use it from a test module with a small fixture::
-
-    @pytest.fixture
-    def world(db, settings, tmp_path):
-        settings.MEDIA_ROOT = tmp_path  # activity photos are real files
-        return build_world()
+Tests take it as the ``world`` fixture of ``conftest.py``. A module that
+needs more records overrides ``world`` with a fixture that takes ``world``
+and adds to it (as tests/test_dashboards.py does).
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """Annual reports: drafts saved with history, the editor pages, generated DOCX files and the command.
 
-The first part works on a small hand-built park; the last part loads the
-demo county once for the module (as tests/test_demo.py does) and reads the
-2023 reports back with python-docx: every figure seed 002 states, in its
-sentence, and the GB/T 9704 layout.
+The first part works on a small hand-built park; the last part uses the
+session's demo county (``demo`` in conftest.py) and reads its 2023 reports
+back with python-docx: every figure seed 002 states, in its sentence, and
+the GB/T 9704 layout.
 """
 
 import datetime
@@ -16,7 +16,6 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from docx.oxml.ns import qn
@@ -29,7 +28,7 @@ from reports import outline
 from reports.annual import load_report, render, report_draft_save, report_generate
 from reports.docx_templates import FONT_BODY, FONT_HEADING1, FONT_HEADING2, FONT_TITLE, STYLE_NAMES
 from reports.models import GeneratedReport, ReportDraft
-from tests.flushing import flush_database
+from tests.flushing import rolled_back
 
 from . import factories as f
 
@@ -490,20 +489,11 @@ def test_command_uses_the_saved_draft(park, staff, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        with override_settings(DEBUG=True):
-            call_command("load_demo", stdout=StringIO())
-        yield
-        flush_database()
-
-
-@pytest.fixture(scope="module")
 def demo_reports(demo, django_db_blocker, tmp_path_factory):
     """The 2023 duty and situation reports of the demo zone, written by the command."""
     folder = tmp_path_factory.mktemp("demo-reports")
     documents = {}
-    with django_db_blocker.unblock():
+    with rolled_back(django_db_blocker):  # the command logs to the audit trail
         for kind in outline.KINDS:
             target = folder / f"{kind}.docx"
             call_command(

@@ -31,18 +31,12 @@ from parkparty.core.navigation import navigation
 from reports import annual, outline
 
 from . import factories as f
-from .personas import SCOPED_MODELS, build_world
+from .personas import SCOPED_MODELS
 from .test_import_engine import ENTERPRISE_HEADERS, enterprise_row, write_xlsx
 
 pytestmark = pytest.mark.django_db
 
 OLD = datetime.timedelta(days=200)
-
-
-@pytest.fixture
-def world(db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return build_world()
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ from parkparty.core.imports import write_template
 from parkparty.core.models import User
 
 from . import factories as f
-from .personas import build_world
 from .test_dashboards import YEAR, grow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -117,9 +116,8 @@ class Visitor:
 
 
 @pytest.fixture
-def world(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    world = build_world()
+def world(world):
+    """The shared world (conftest.py) with a batch of dashboard records; four personas can sign in."""
     grow(world, 1)
     for user in (world.staff_a, world.county, world.secretary_a, world.admin):
         account = User.objects.get(pk=user.pk)

@@ -6,7 +6,6 @@ from django.urls import reverse
 from parkparty.core.models import User
 from reports.figures import compute
 
-from .personas import build_world
 from .test_dashboards import YEAR, grow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,9 +25,8 @@ CANVAS_DRAWN = """(id) => {
 
 
 @pytest.fixture
-def world(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    world = build_world()
+def world(world):
+    """The shared world (conftest.py) with two batches of dashboard records; the county reviewer can sign in."""
     grow(world, 2)
     county = User.objects.get(pk=world.county.pk)
     county.set_password(PASSWORD)

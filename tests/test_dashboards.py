@@ -19,15 +19,14 @@ from reports.figures.series import series
 from reports.links import figure_url
 
 from . import factories as f
-from .personas import build_world
+from .queries import count_queries
 
 YEAR = 2023
 
 
 @pytest.fixture
-def world(db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path  # activity photos are real files
-    world = build_world()
+def world(world):
+    """The shared world (conftest.py) with a batch of records that feed every card, cell and alert."""
     grow(world, 1)
     return world
 
@@ -294,20 +293,13 @@ def test_secretary_sees_their_organizations_month(client, world):
 # --------------------------------------------------------------------------- queries do not grow with the data
 
 
-def count_queries(client, url, **params) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url, params)
-    assert response.status_code == 200, url
-    return len(queries.captured_queries)
-
-
 def dashboard_queries(client, world) -> dict[str, int]:
     counts = {}
     client.force_login(world.user("county"))
-    counts["county"] = count_queries(client, reverse("reports:county"), year=YEAR)
+    counts["county"] = count_queries(client, reverse("reports:county"), {"year": YEAR})
     counts["county charts"] = count_queries(client, reverse("reports:charts", args=["county", YEAR]))
     client.force_login(world.user("staff_a"))
-    counts["park"] = count_queries(client, reverse("reports:park", args=["A"]), year=YEAR)
+    counts["park"] = count_queries(client, reverse("reports:park", args=["A"]), {"year": YEAR})
     counts["park charts"] = count_queries(client, reverse("reports:charts", args=["A", YEAR]))
     client.force_login(world.user("secretary_a"))
     counts["organization"] = count_queries(client, reverse("reports:organization", args=[world.in_a.organization.pk]))

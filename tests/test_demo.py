@@ -1,7 +1,7 @@
 """load_demo: the demo county reproduces the 2023 figures of seed 002, and the command contract.
 
-The demo is loaded once for the module (it takes a few seconds) and flushed
-afterwards; every figure is counted straight from the ORM as of 31 December 2023.
+The demo is the session's (``demo`` in ``conftest.py``: loaded once, its tests
+run last, each rolled back); every figure is counted straight from the ORM as of 31 December 2023.
 """
 
 import datetime
@@ -32,27 +32,11 @@ from organizations.models import (
 )
 from parkparty.core.models import Role, User
 from parkparty.demo import DEMO_PASSWORD
-from tests.flushing import flush_database
 
 pytestmark = pytest.mark.django_db
 
 YEAR_END = datetime.date(2023, 12, 31)
 YEAR_END_AT = timezone.make_aware(datetime.datetime(2023, 12, 31, 23, 59, 59, 999999))  # Asia/Shanghai
-
-
-@pytest.fixture(scope="module")
-def demo_output(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        out = StringIO()
-        with override_settings(DEBUG=True):
-            call_command("load_demo", stdout=out)
-        yield out.getvalue()
-        flush_database()
-
-
-@pytest.fixture
-def demo_parks(demo_output):
-    return Park.objects.get(code="DEMO").descendant_ids()
 
 
 @pytest.fixture
@@ -137,7 +121,7 @@ def test_service_requests_closed_in_2023(demo_parks):
     assert closed.filter(category="schooling").aggregate(people=Sum("people_served"))["people"] == 17
 
 
-def test_staffing_of_2023():
+def test_staffing_of_2023(demo):
     staffing = ParkStaffing.objects.get(park__code="DEMO", year=2023)
     assert (staffing.posts_authorised, staffing.posts_actual) == (10, 6)
 
@@ -157,7 +141,7 @@ def test_funding_of_2023(demo_parks):
     assert set(awards.values_list("paid_on__month", flat=True)) == {12}
 
 
-def test_identifiers_are_valid():
+def test_identifiers_are_valid(demo):
     assert all(uscc.is_valid(code) for code in Enterprise.objects.values_list("uscc", flat=True))
     for model in (Member, Applicant):
         for number in model.objects.values_list("id_number", flat=True):

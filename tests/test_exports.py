@@ -18,19 +18,12 @@ from reports.exports import escape_text
 from reports.models import ExportRecord
 
 from . import factories as f
-from .personas import build_world
 
 pytestmark = pytest.mark.django_db
 
 ENTERPRISES = "organizations:enterprise"
 MEMBERS = "members:member"
 REQUESTS = "organizations:servicerequest"
-
-
-@pytest.fixture
-def world(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return build_world()
 
 
 def url(entity: str, view: str) -> str:

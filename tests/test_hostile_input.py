@@ -47,7 +47,6 @@ from reports.figures.series import SERIES
 from reports.models import GeneratedReport, ReportDraft
 
 from . import factories as f
-from .personas import build_world
 from .test_import_engine import ENTERPRISE_HEADERS, MEMBER_HEADERS, enterprise_row, member_row
 
 pytestmark = pytest.mark.django_db
@@ -178,12 +177,6 @@ def test_the_workbench_is_found_through_its_url_patterns():
     slugs = {entity.slug() for entity in ENTITIES}
     assert {"enterprise", "member", "applicant", "activity", "notice", "servicerequest", "park"} <= slugs
     assert len(FORM_ENTITIES) >= 15 and ACTIONS
-
-
-@pytest.fixture
-def world(db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return build_world()
 
 
 @pytest.fixture

@@ -33,7 +33,6 @@ from reports import annual
 from reports.dashboard_views import entity_for
 
 from . import factories as f
-from .personas import build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -47,12 +46,6 @@ MASKED_ENTRIES = [
     for name, item in fields.items()
     if item.mask and not item.derived and item.full == personal_data.REVEAL_ROLES
 ]
-
-
-@pytest.fixture
-def world(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return build_world()
 
 
 def signed_in(client, world, persona):

@@ -39,7 +39,6 @@ from parkparty.core.permissions import (
 from reports.models import ReportDraft
 
 from . import factories as f
-from .personas import build_world
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("parkparty", "organizations", "members", "reports")
@@ -201,12 +200,6 @@ def people(db):
         "county": f.CountyReviewerFactory(),
         "admin": f.AdministratorFactory(),
     }
-
-
-@pytest.fixture
-def world(db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return build_world()
 
 
 def test_park_writes_are_for_roles_that_may_in_parks_they_work_on(people):

@@ -26,7 +26,7 @@ from reports.annual import load_report, report_draft_save
 from reports.models import ReportDraft
 
 from . import factories as f
-from .personas import SCOPED_MODELS, build_world
+from .personas import SCOPED_MODELS
 
 ENTITIES = [
     entity
@@ -34,12 +34,6 @@ ENTITIES = [
     for entity in module.ENTITIES
 ]
 WRITES = (ADD, CHANGE, DELETE)
-
-
-@pytest.fixture
-def world(db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return build_world()
 
 
 def label(model) -> str:

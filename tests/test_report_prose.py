@@ -1,6 +1,6 @@
 """The annual reports read as a good officer's: every seed figure in its sentence, and prose without machine marks.
 
-The demo county is loaded once for the module; its 2023 reports are written by the ``annual_report``
+The demo county is the session's (``demo`` in conftest.py); its 2023 reports are written by the ``annual_report``
 command and read back with python-docx. Every expected number is counted here from the ORM (or is a
 figure of seed 002 that tests/test_demo.py checks), so a sentence that printed another figure would
 fail. A new park is built from a survey workbook through the real ``import_enterprises`` command.
@@ -16,7 +16,6 @@ import docx
 import pytest
 from django.core.management import call_command
 from django.db.models import Sum
-from django.test import override_settings
 from django.utils import timezone
 from stdnum.cn import uscc
 
@@ -37,7 +36,7 @@ from reports import outline
 from reports.annual import load_report
 from reports.problems import find_problems
 from reports.prose import cn_number, listed, names, percent
-from tests.flushing import flush_database
+from tests.flushing import rolled_back
 
 from . import factories as f
 from .test_import_engine import ENTERPRISE_HEADERS, write_xlsx
@@ -106,29 +105,15 @@ def numbering_errors(paragraphs: list[str]) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        with override_settings(DEBUG=True):
-            call_command("load_demo", stdout=StringIO())
-        yield
-        flush_database()
-
-
-@pytest.fixture(scope="module")
 def demo_docs(demo, django_db_blocker, tmp_path_factory):
     """Paragraphs of the demo zone's reports for 2023 (both kinds), and of 2024 and 2025 for the prose checks."""
     folder = tmp_path_factory.mktemp("prose")
-    with django_db_blocker.unblock():
+    with rolled_back(django_db_blocker):  # the command logs to the audit trail
         return {
             (kind, year): write_report(folder, "DEMO", year, kind)
             for kind in outline.KINDS
             for year in (2023, 2024, 2025)
         }
-
-
-@pytest.fixture
-def demo_parks(demo, db):
-    return Park.objects.get(code="DEMO").descendant_ids()
 
 
 def in_2023(queryset, field):

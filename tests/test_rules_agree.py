@@ -7,15 +7,12 @@ and the secretary's organization view read it), and its term election is
 ``elections_due``. Checked today through the pages, and on past dates of the
 demo year through the page's panel.
 
-The demo is loaded once for the module and flushed afterwards.
+The demo is the session's (``demo`` in ``conftest.py``).
 """
 
 import datetime
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,18 +21,8 @@ from organizations.views.party import meetings_panel, term_panel
 from parkparty.core.models import User
 from reports.figures import base, compute
 from reports.figures.compliance import compliance
-from tests.flushing import flush_database
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        with override_settings(DEBUG=True):
-            call_command("load_demo", stdout=StringIO())
-        yield
-        flush_database()
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from organizations.models import Notice, NoticeReceipt, Park, ServiceCenter
 from parkparty.core.permissions import scope_for
 
 from . import factories as f
-from .personas import ORGANIZATION_MODELS, PARK_LEVEL_MODELS, SCOPED_MODELS, build_bundle, build_world
+from .personas import ORGANIZATION_MODELS, PARK_LEVEL_MODELS, SCOPED_MODELS, build_bundle
 
 ALL_PERSONAS = (
     "staff_a",
@@ -38,12 +38,6 @@ def model_id(model) -> str:
 every_model = pytest.mark.parametrize("model", SCOPED_MODELS, ids=model_id)
 organization_models = pytest.mark.parametrize("model", ORGANIZATION_MODELS, ids=model_id)
 park_level_models = pytest.mark.parametrize("model", PARK_LEVEL_MODELS, ids=model_id)
-
-
-@pytest.fixture
-def world(db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path  # activity photos are real files
-    return build_world()
 
 
 def sees(user, record) -> bool:

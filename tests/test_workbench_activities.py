@@ -7,8 +7,6 @@ from pathlib import Path
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
@@ -17,19 +15,13 @@ from organizations.models import Activity, ActivityAttachment, ActivityKind, Att
 from parkparty.core.services import save_record
 
 from . import factories as f
-from .personas import build_world
+from .queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
 LIST = reverse("organizations:activity_list")
 ADD = reverse("organizations:activity_add")
 ATTENDEES = reverse("organizations:activity_attendees")
-
-
-@pytest.fixture
-def world(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return build_world()
 
 
 def url(view: str, activity, *args) -> str:
@@ -496,13 +488,6 @@ def test_delete_asks_for_confirmation_then_removes_and_keeps_history(client, wor
 
 
 # --- queries do not grow with the data ------------------------------------------------
-
-
-def count_queries(client, address) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(address)
-    assert response.status_code == 200
-    return len(queries)
 
 
 def test_list_page_queries_do_not_grow_with_activities(client, world):

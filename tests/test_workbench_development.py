@@ -3,26 +3,18 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from members.models import Applicant, DevelopmentQuota, EventKind, Member, MemberCategory, Stage, add_years
 
 from . import factories as f
-from .personas import build_world
+from .queries import count_queries
 
 #: Factories number people born from 1990 on: fixed numbers here never meet theirs.
 BORN = datetime.date(1985, 5, 5)
 ID_NUMBER = f.make_resident_id(555, born=BORN)
 PHONE = "13612345678"
-
-
-@pytest.fixture
-def world(db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path  # activity photos are real files
-    return build_world()
 
 
 @pytest.fixture
@@ -363,13 +355,6 @@ def test_quota_list_counts_admissions_of_the_park_and_its_sub_parks_in_that_year
 
 
 # Queries do not grow with the data ------------------------------------------------------------
-
-
-def count_queries(client, target) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(target)
-    assert response.status_code == 200
-    return len(captured)
 
 
 def test_applicant_list_and_detail_queries_do_not_grow_with_the_data(client, world, candidate):

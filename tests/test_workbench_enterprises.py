@@ -3,25 +3,17 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from organizations.models import CoverageMode, Enterprise, EnterpriseStatus
 
 from . import factories as f
-from .personas import build_world
+from .queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
 LIST = reverse("organizations:enterprise_list")
 ADD = reverse("organizations:enterprise_add")
-
-
-@pytest.fixture
-def world(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return build_world()
 
 
 def detail(enterprise):
@@ -190,20 +182,14 @@ def test_history_page_lists_changes_before_and_after(client, world):
     assert "222" in page and str(world.staff_a) in page
 
 
-def queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured.captured_queries)
-
-
 def test_list_and_detail_query_counts_do_not_grow_with_data(client, world):
     client.force_login(world.staff_a)
     organization = world.in_a.organization
     f.EnterpriseFactory.create_batch(5, organization=organization)
-    small_list, small_detail = queries(client, LIST), queries(client, detail(world.in_a[Enterprise]))
+    small_list, small_detail = count_queries(client, LIST), count_queries(client, detail(world.in_a[Enterprise]))
     f.EnterpriseFactory.create_batch(195, organization=organization)
     enterprise = world.in_a[Enterprise]
     f.MemberFactory.create_batch(30, organization=organization, enterprise=enterprise)
     f.ServiceRequestFactory.create_batch(30, enterprise=enterprise)
-    assert queries(client, LIST) == small_list
-    assert queries(client, detail(enterprise)) == small_detail
+    assert count_queries(client, LIST) == small_list
+    assert count_queries(client, detail(enterprise)) == small_detail

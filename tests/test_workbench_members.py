@@ -4,8 +4,6 @@ import datetime
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 
@@ -23,18 +21,12 @@ from members.models import (
 from parkparty.core.services import save_record
 
 from . import factories as f
-from .personas import build_world
+from .queries import count_queries
 
 #: Factories number people born from 1990 on: fixed numbers here never meet theirs.
 BORN = datetime.date(1985, 5, 5)
 ID_NUMBER = f.make_resident_id(777, born=BORN)  # male (odd sequence digit)
 PHONE = "13812345678"
-
-
-@pytest.fixture
-def world(db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path  # activity photos are real files
-    return build_world()
 
 
 @pytest.fixture
@@ -468,13 +460,6 @@ def test_future_dates_are_refused_on_actions(client, world, member):
 
 
 # Queries do not grow with the data ---------------------------------------------------------
-
-
-def count_queries(client, target) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(target)
-    assert response.status_code == 200
-    return len(captured)
 
 
 def add_members(world, n):

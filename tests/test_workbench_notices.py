@@ -4,8 +4,6 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,7 +12,7 @@ from organizations.notice_services import notice_issue
 from parkparty.core.services import save_record
 
 from . import factories as f
-from .personas import build_world
+from .queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -22,12 +20,6 @@ LIST = reverse("organizations:notice_list")
 ADD = reverse("organizations:notice_add")
 TODAY = timezone.localdate()
 CST = datetime.timezone(datetime.timedelta(hours=8))
-
-
-@pytest.fixture
-def world(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return build_world()
 
 
 def url(view: str, notice, *args) -> str:
@@ -331,13 +323,6 @@ def test_search_and_filters(client, world):
 
 
 # --- queries do not grow with the data ------------------------------------------------
-
-
-def count_queries(client, address) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(address)
-    assert response.status_code == 200
-    return len(queries)
 
 
 def test_list_and_detail_queries_do_not_grow_with_notices_and_receipts(client, world):

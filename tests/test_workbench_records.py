@@ -4,20 +4,12 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from members.models import Commendation, CommendationKind, DuesPayment, Member, PioneerPost, PostKind
 
 from . import factories as f
-from .personas import build_world
-
-
-@pytest.fixture
-def world(db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path  # activity photos are real files
-    return build_world()
+from .queries import count_queries
 
 
 def signed_in(client, world, persona):
@@ -205,13 +197,6 @@ def test_dues_list_shows_arrears_and_filters_on_them(client, world):
 
 
 # Queries do not grow with the data -------------------------------------------------------------
-
-
-def count_queries(client, target) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(target)
-    assert response.status_code == 200
-    return len(captured)
 
 
 def add_records(world, model, n, start):

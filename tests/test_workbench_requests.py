@@ -4,8 +4,6 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,19 +12,13 @@ from organizations.request_services import service_request_close, service_reques
 from parkparty.core.services import StaleEditError, save_record
 
 from . import factories as f
-from .personas import build_world
+from .queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
 LIST = reverse("organizations:servicerequest_list")
 ADD = reverse("organizations:servicerequest_add")
 TODAY = timezone.localdate()
-
-
-@pytest.fixture
-def world(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return build_world()
 
 
 def url(view: str, request) -> str:
@@ -410,13 +402,6 @@ def test_delete_asks_for_confirmation_then_removes_and_keeps_history(client, wor
 
 
 # --- queries do not grow with the data --------------------------------------------------
-
-
-def count_queries(client, address) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(address)
-    assert response.status_code == 200
-    return len(queries)
 
 
 def test_list_and_detail_queries_do_not_grow_with_requests(client, world):
