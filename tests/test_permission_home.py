@@ -72,7 +72,13 @@ OLD_TWINS = {
 #: Modules that may name roles because they give accounts their roles, not because they decide access:
 #: the user model (its role field and the invariants between role, park and organization), the demo
 #: logins and the load test's accounts.
-ASSIGNS_ROLES = {"parkparty/models.py", "parkparty/demo.py", "parkparty/demo_data.py", "parkparty/loadtest/plan.py"}
+ASSIGNS_ROLES = {
+    "parkparty/models.py",
+    "parkparty/demo.py",
+    "parkparty/demo_data.py",
+    "parkparty/loadtest/plan.py",
+    "parkparty/scale/__init__.py",
+}
 
 
 #: Names of functions that decide access (the Django admin's ``has_*_permission`` hooks ask the module).

@@ -6,8 +6,15 @@ import time
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
+from django.utils import timezone
 
+from members.models import Member
+from organizations.models import Enterprise, Park, PartyOrganization
+from parkparty.core.models import Role, User
+from parkparty.core.services import save_record
+from parkparty.demo_data import DEMO_PASSWORD
 from parkparty.scale.builder import Options, ScaleBuilder
 from parkparty.scale.writer import Sink, reset_sequences
 
@@ -44,16 +51,12 @@ def data_models() -> list:
 
 
 def holds_data() -> bool:
-    from members.models import Member
-    from organizations.models import Enterprise, Park, PartyOrganization
-
+    """Whether the database already holds parks, enterprises, organizations or members."""
     return any(model.objects.exists() for model in (Park, Enterprise, PartyOrganization, Member))
 
 
 def blocking_users() -> list[str]:
     """Users other than the scale logins whose role ties them to a park or organization (a flush would orphan them)."""
-    from parkparty.core.models import User
-
     users = User.objects.exclude(username__in=[row[0] for row in SCALE_USERS])
     return list(users.filter(park__isnull=False).values_list("username", flat=True)) + list(
         users.filter(organization__isnull=False).values_list("username", flat=True)
@@ -62,8 +65,6 @@ def blocking_users() -> list[str]:
 
 def flush() -> None:
     """Delete every row of the data apps (users and the audit log stay; the scale logins are detached)."""
-    from parkparty.core.models import User
-
     User.objects.filter(username__in=[row[0] for row in SCALE_USERS]).update(role="", park=None, organization=None)
     models = data_models()
     with connection.cursor() as cursor:
@@ -80,11 +81,6 @@ def flush() -> None:
 
 def ensure_users(builder: ScaleBuilder) -> list[str]:
     """The scale logins with the demo password, scoped to the first zone and one of its organizations."""
-    from organizations.models import Park, PartyOrganization
-    from parkparty.core.models import Role, User
-    from parkparty.core.services import save_record
-    from parkparty.demo_data import DEMO_PASSWORD
-
     zone = Park.objects.get(pk=builder.zones[0])
     org = (
         PartyOrganization.objects.filter(park__in=zone.descendant_ids(), status="active", secretary__isnull=False)
@@ -92,8 +88,6 @@ def ensure_users(builder: ScaleBuilder) -> list[str]:
         .order_by("pk")
         .first()
     )
-    from django.contrib.auth.hashers import make_password
-    from django.utils import timezone
 
     hashed = make_password(DEMO_PASSWORD)  # one hash for the four logins (each costs about a second)
     made = []
