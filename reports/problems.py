@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from reports.figures import base
 from reports.figures.compliance import compliance
-from reports.figures.definitions import missed_years, quotas
+from reports.figures.definitions.members import missed_years, quotas
 from reports.figures.examples import (
     idle_examples,
     late_notice,

@@ -26,7 +26,7 @@ from organizations.models import (
     ServiceRequest,
 )
 from parkparty.core.models import Role, User
-from parkparty.demo_data import DEMO_PASSWORD
+from parkparty.demo.data import DEMO_PASSWORD
 from parkparty.scale import data_models
 from reports.figures import REGISTRY, compute
 from reports.figures.core import COUNT, ENTERPRISES, ORGANIZATIONS

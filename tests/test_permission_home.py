@@ -74,8 +74,8 @@ OLD_TWINS = {
 #: logins and the load test's accounts.
 ASSIGNS_ROLES = {
     "parkparty/models.py",
-    "parkparty/demo.py",
-    "parkparty/demo_data.py",
+    "parkparty/demo/data.py",
+    "parkparty/demo/load.py",
     "parkparty/loadtest/plan.py",
     "parkparty/scale/__init__.py",
 }

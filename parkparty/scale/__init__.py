@@ -14,7 +14,7 @@ from members.models import Member
 from organizations.models import Enterprise, Park, PartyOrganization
 from parkparty.core.models import Role, User
 from parkparty.core.services import save_record
-from parkparty.demo_data import DEMO_PASSWORD
+from parkparty.demo.data import DEMO_PASSWORD
 from parkparty.scale.builder import Options, ScaleBuilder
 from parkparty.scale.writer import Sink, reset_sequences
 

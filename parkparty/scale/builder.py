@@ -48,7 +48,7 @@ from organizations.models import (
     ServiceRequest,
 )
 from parkparty.core.history import effective_datetime
-from parkparty.demo_data import FEMALE_GIVEN, MALE_GIVEN, SURNAMES, TRADE_FIRST, TRADE_SECOND, USCC_ALPHABET
+from parkparty.demo.data import FEMALE_GIVEN, MALE_GIVEN, SURNAMES, TRADE_FIRST, TRADE_SECOND, USCC_ALPHABET
 from parkparty.scale.writer import Sink, Table, next_id
 
 D = datetime.date

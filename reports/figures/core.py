@@ -5,7 +5,7 @@ sub-parks, or the whole county when the park is ``None``) and a year, as of
 31 December of that year (or today for the current year). Each figure keeps
 its label, unit, value and the primary keys of the records behind it, so the
 workbench can list exactly what was counted. Definitions live in
-``reports.figures.definitions``; ``FIGURES.md`` is their specification.
+``reports.figures.definitions`` (one module per FIGURES.md group); ``FIGURES.md`` is their specification.
 """
 
 from __future__ import annotations

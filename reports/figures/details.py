@@ -29,7 +29,7 @@ from organizations.rules import quarters
 from . import base
 from .compliance import compliance
 from .core import COUNT, ENTERPRISES, ITEMS, ORGANIZATIONS, PEOPLE, PERSON_TIMES, RATE, SCORE, TIMES, figure, rate
-from .definitions import (
+from .definitions.common import (
     ACTIVITY,
     ENTERPRISE,
     G_ACTIVITIES,
@@ -40,10 +40,10 @@ from .definitions import (
     ORGANIZATION,
     REQUEST,
     counted,
-    coverage,
-    late_receipts,
     pks,
 )
+from .definitions.enterprises import coverage
+from .definitions.support import late_receipts
 
 INSTRUCTOR = "organizations.Instructor"
 CENTRE = "organizations.ServiceCenter"

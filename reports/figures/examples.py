@@ -31,7 +31,9 @@ from organizations.rules import THREE_MEETINGS_KINDS
 
 from . import base
 from .compliance import OrganizationCompliance, compliance
-from .definitions import idle_organizations, late_receipts, overdue_requests
+from .definitions.activities import idle_organizations
+from .definitions.requests import overdue_requests
+from .definitions.support import late_receipts
 
 
 def cited(fs, name: str, compute):

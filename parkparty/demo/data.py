@@ -1,6 +1,6 @@
 """The plan of the demo county: parks, organizations, enterprises, people and a year's activity.
 
-Read by :mod:`parkparty.demo`, which turns these tables into records.
+Read by the other modules of :mod:`parkparty.demo`, which turn these tables into records.
 """
 
 from organizations.models import OrganizationKind
