@@ -27,7 +27,8 @@ from parkparty.core.imports import (
 from parkparty.core.imports.bulk import FieldChecker, matching, new_record, relate
 from parkparty.core.services import save_records, validate_record
 
-from .models import Education, EventKind, Gender, Member, MemberCategory, MembershipEvent, MemberStatus, add_years
+from .models import Education, EventKind, Gender, Member, MemberCategory, MembershipEvent, MemberStatus
+from .rules import probation_ends
 from .services import arrival_reason
 
 GENDER_LABELS = {"男": Gender.MALE, "女": Gender.FEMALE}
@@ -282,7 +283,7 @@ class MemberImportSpec(ImportSpec):
         if values.get("category") is None and (stored is None or "full_on" in values):
             if member.full_on:
                 member.category = MemberCategory.FULL
-            elif stored is None and member.joined_on and add_years(member.joined_on, 1) > today:
+            elif stored is None and member.joined_on and probation_ends(member.joined_on) > today:
                 member.category = MemberCategory.PROBATIONARY
             elif stored is None:
                 member.category = MemberCategory.FULL

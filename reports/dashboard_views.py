@@ -19,7 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.models import Applicant, DuesPayment, add_years
+from members import rules as development_rules
+from members.models import Applicant, DuesPayment
 from members.views import development as development_views
 from members.views import members as member_views
 from members.views import records as record_views
@@ -143,11 +144,11 @@ def organization_view(request, pk):
         .select_related("notice")
         .order_by("notice__deadline", "pk")
     )
-    year_ago = add_years(today, -1)
-    soon = add_years(today + datetime.timedelta(days=30), -1)
+    soon = development_rules.admitted_by_for_probation_ending_soon(today)
+    trained = development_rules.trained_by_for_candidacy(today)
     applicants = Applicant.objects.for_user(user).filter(organization=organization, withdrawn_on__isnull=True)
     to_full = applicants.filter(admitted_on__lte=soon, full_on__isnull=True).order_by("admitted_on")
-    next_stage = applicants.filter(activist_on__lte=year_ago, candidate_on__isnull=True).order_by("activist_on")
+    next_stage = applicants.filter(activist_on__lte=trained, candidate_on__isnull=True).order_by("activist_on")
     dues = (
         DuesPayment.objects.for_user(user)
         .filter(member__organization=organization, month__year=today.year, month__lte=today)

@@ -9,7 +9,8 @@ from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from members.models import Applicant, Member, add_years
+from members import rules
+from members.models import Applicant, Member
 from organizations.models import (
     FINISHED_STATUSES,
     Activity,
@@ -43,12 +44,12 @@ def receipts_to_sign(user):
 
 def applicants_due(user, today: datetime.date):
     """Activists trained a year and probationary members of a year: their next stage is due."""
-    year_ago = add_years(today, -1)
     return (
         Applicant.objects.for_user(user)
         .filter(withdrawn_on__isnull=True)
         .filter(
-            Q(activist_on__lte=year_ago, candidate_on__isnull=True) | Q(admitted_on__lte=year_ago, full_on__isnull=True)
+            Q(activist_on__lte=rules.trained_by_for_candidacy(today), candidate_on__isnull=True)
+            | Q(admitted_on__lte=rules.admitted_by_for_probation_due(today), full_on__isnull=True)
         )
         .select_related("organization")
         .order_by("activist_on", "admitted_on")

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 
+from members.rules import candidacy_from, probation_ends
 from parkparty.core.history import History
 from parkparty.core.models import TrackedModel
 from parkparty.core.permissions import scoped_queryset
@@ -147,9 +148,9 @@ class Applicant(TrackedModel):
                 }
             previous_field, previous_label = field, label
         errors.update(self._missing_stage_errors())
-        if self.activist_on and self.candidate_on and self.candidate_on < add_years(self.activist_on, 1):
+        if self.activist_on and self.candidate_on and self.candidate_on < candidacy_from(self.activist_on):
             errors["candidate_on"] = _("An activist is trained for at least one year before becoming a candidate.")
-        if self.admitted_on and self.full_on and self.full_on < add_years(self.admitted_on, 1):
+        if self.admitted_on and self.full_on and self.full_on < probation_ends(self.admitted_on):
             errors["full_on"] = _("Full membership comes at least one year after admission (the probation period).")
         adult_from = add_years(ric.get_birth_date(self.id_number), 18) if ric.is_valid(self.id_number or "") else None
         if adult_from and self.applied_on and adult_from > self.applied_on:
@@ -201,9 +202,9 @@ class Applicant(TrackedModel):
         if self.withdrawn_on or self.full_on:
             return None
         if self.admitted_on:
-            return add_years(self.admitted_on, 1)
+            return probation_ends(self.admitted_on)
         if self.activist_on and not self.candidate_on:
-            return add_years(self.activist_on, 1)
+            return candidacy_from(self.activist_on)
         return None
 
 

@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 
+from members.rules import add_years, probation_ends
 from parkparty.core.history import History
 from parkparty.core.models import TrackedModel
 from parkparty.core.permissions import scoped_queryset
@@ -86,14 +87,6 @@ class EventKind(models.TextChoices):
     WITHDREW = EndReason.WITHDREW.value, EndReason.WITHDREW.label
     PROBATION_CANCELLED = EndReason.PROBATION_CANCELLED.value, EndReason.PROBATION_CANCELLED.label
     MEMBERSHIP_STOPPED = EndReason.MEMBERSHIP_STOPPED.value, EndReason.MEMBERSHIP_STOPPED.label
-
-
-def add_years(day: datetime.date, years: int) -> datetime.date:
-    """The same calendar day ``years`` later (28 February for 29 February)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 class MemberQuerySet(scoped_queryset("organization__park", "organization")):
@@ -198,7 +191,7 @@ class Member(TrackedModel):
             errors["gender"] = _("The gender does not match the resident ID number.")
         if valid_id and self.joined_on and add_years(self.birth_date, 18) > self.joined_on:
             errors["joined_on"] = _("A member must be at least 18 years old on joining the Party.")
-        if self.joined_on and self.full_on and self.full_on < add_years(self.joined_on, 1):
+        if self.joined_on and self.full_on and self.full_on < probation_ends(self.joined_on):
             errors["full_on"] = _("Full membership comes at least one year after joining (the probation period).")
         if self.category == MemberCategory.PROBATIONARY and self.full_on:
             errors["full_on"] = _("A probationary member has no full-membership date yet.")
@@ -220,7 +213,7 @@ class Member(TrackedModel):
         return self.ended_on is None
 
     def probation_ends(self) -> datetime.date | None:
-        return add_years(self.joined_on, 1) if self.category == MemberCategory.PROBATIONARY else None
+        return probation_ends(self.joined_on) if self.category == MemberCategory.PROBATIONARY else None
 
 
 class MembershipEvent(TrackedModel):

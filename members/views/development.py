@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from members import rules
 from members.models import (
     STAGE_DATES,
     Applicant,
@@ -19,7 +20,6 @@ from members.models import (
     Member,
     MembershipEvent,
     Stage,
-    add_years,
 )
 from members.services import applicant_admit, applicant_withdraw
 from organizations.models import Park, PartyOrganization
@@ -131,9 +131,9 @@ class ApplicantFilter(WorkbenchFilterSet):
         return queryset.filter(stage_rank=RANK[value])
 
     def filter_next_stage_due(self, queryset, name, value):
-        year_ago = add_years(timezone.localdate(), -1)
-        activists = Q(activist_on__lte=year_ago, candidate_on__isnull=True)
-        probationary = Q(admitted_on__lte=year_ago, full_on__isnull=True)
+        today = timezone.localdate()
+        activists = Q(activist_on__lte=rules.trained_by_for_candidacy(today), candidate_on__isnull=True)
+        probationary = Q(admitted_on__lte=rules.admitted_by_for_probation_due(today), full_on__isnull=True)
         choices = {self.DUE_ACTIVISTS: activists, self.DUE_PROBATIONARY: probationary}
         wanted = choices.get(value, activists | probationary)
         return queryset.filter(wanted, withdrawn_on__isnull=True)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from members.models import MemberCategory, add_years
+from members.models import MemberCategory
+from members.rules import probation_overdue as past_probation
 
 from .. import base
 from ..core import PEOPLE, figure
@@ -20,7 +21,7 @@ def probationary_overdue(fs) -> list:
     return [
         m
         for m in base.members(fs)
-        if m.category == MemberCategory.PROBATIONARY and add_years(m.joined_on, 1) < fs.as_of
+        if m.category == MemberCategory.PROBATIONARY and past_probation(m.joined_on, fs.as_of)
     ]
 
 
