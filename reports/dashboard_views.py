@@ -35,7 +35,9 @@ from parkparty.core import audit
 from parkparty.core.masking import display_value
 from parkparty.core.models import AuditKind
 from parkparty.core.permissions import sees_everything
-from parkparty.core.views.generic import Column, Entity, ObjectListView, offered_add_url, sort_order
+from parkparty.core.views.generic import Column, Entity
+from parkparty.core.views.generic.listing import ObjectListView, sort_order
+from parkparty.core.views.generic.parts import offered_add_url
 from parkparty.core.views.personal import sortable_keys
 from reports.exports import XLSX_TYPE, escape_text
 from reports.models import ExportRecord

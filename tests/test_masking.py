@@ -27,7 +27,8 @@ from organizations.models import Enterprise, Instructor, PartyOrganization
 from organizations.views.party import InstructorEntity
 from parkparty.core import personal_data
 from parkparty.core.masking import MASKS, mask_id, mask_phone
-from parkparty.core.views.generic import Column, ObjectListView
+from parkparty.core.views.generic import Column
+from parkparty.core.views.generic.listing import ObjectListView
 from parkparty.core.views.personal import drop_personal_filters, sortable_keys
 from reports import annual
 from reports.dashboard_views import entity_for

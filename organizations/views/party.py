@@ -48,7 +48,8 @@ from parkparty.core import extensions
 from parkparty.core.filters import parse_id
 from parkparty.core.forms import ActionForm, WorkbenchModelForm, past_date_field
 from parkparty.core.permissions import tree_ids
-from parkparty.core.views.generic import Action, Column, Entity, Panel, offered_add_url, panel
+from parkparty.core.views.generic import Action, Column, Entity, Panel, panel
+from parkparty.core.views.generic.parts import offered_add_url
 
 # --- helpers shared with parks.py ---------------------------------------------
 
