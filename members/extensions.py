@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from members.models import Member
-from organizations.views.party import optional_url
+from organizations.views.shared import optional_url
 from parkparty.core.extensions import add_panels, register_import_kind
 from parkparty.core.views.generic import Column, panel
 

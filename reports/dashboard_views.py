@@ -28,15 +28,20 @@ from organizations.models import ActivityKind, NoticeReceipt, Park, PartyOrganiz
 from organizations.rules import MONTHLY_MEETINGS, QUARTERLY_MEETINGS, quarters
 from organizations.views import activities as activity_views
 from organizations.views import enterprises as enterprise_views
+from organizations.views import funding as funding_views
+from organizations.views import instructors as instructor_views
 from organizations.views import notices as notice_views
 from organizations.views import parks as park_views
-from organizations.views import party as party_views
+from organizations.views import party_organizations as party_organization_views
 from organizations.views import requests as request_views
+from organizations.views import service_centers as service_center_views
 from parkparty.core import audit
 from parkparty.core.masking import display_value
 from parkparty.core.models import AuditKind
 from parkparty.core.permissions import sees_everything
-from parkparty.core.views.generic import Column, Entity, ObjectListView, offered_add_url, sort_order
+from parkparty.core.views.generic import Column, Entity
+from parkparty.core.views.generic.listing import ObjectListView, sort_order
+from parkparty.core.views.generic.parts import offered_add_url
 from parkparty.core.views.personal import sortable_keys
 from reports.exports import XLSX_TYPE, escape_text
 from reports.models import ExportRecord
@@ -223,7 +228,10 @@ class NoticeReceiptEntity(Entity):
 #: The workbench view modules whose ``ENTITIES`` a figure's records are listed with.
 WORKBENCH_VIEWS = (
     enterprise_views,
-    party_views,
+    party_organization_views,
+    service_center_views,
+    instructor_views,
+    funding_views,
     park_views,
     activity_views,
     request_views,

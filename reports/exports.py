@@ -131,7 +131,7 @@ class SheetWriter:
 def write_workbook(target, queryset, columns, labels: Sequence[str], user, *, title: str = "", model=None) -> int:
     """Write the rows of ``queryset`` in ``columns`` (headed by ``labels``) to ``target``; return the row count.
 
-    ``columns`` are the list's :class:`parkparty.core.views.generic.Column` objects; personal columns (those
+    ``columns`` are the list's :class:`parkparty.core.views.generic.parts.Column` objects; personal columns (those
     of the inventory, and any with a ``mask``) are masked unless the user may reveal them on records
     of ``model`` (the queryset's model by default).
     The queryset is read in chunks with the select_related it already carries.

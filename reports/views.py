@@ -7,7 +7,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from parkparty.core.permissions import may_full_export
-from parkparty.core.views.generic import EntityView, ListingMixin
+from parkparty.core.views.generic.base import EntityView
+from parkparty.core.views.generic.listing import ListingMixin
 from reports.exports import import_workbook_response
 
 

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from members.models import Member
 from organizations.models import CoverageMode, Enterprise, EnterpriseStatus, ServiceRequest
 from parkparty.core.masking import mask_id, mask_phone
+from reports.dashboard_views import WORKBENCH_VIEWS
 from reports.exports import escape_text
 from reports.models import ExportRecord
 
@@ -295,11 +296,7 @@ def test_a_large_export_is_streamed_from_a_file(client, world):
 
 
 def all_entities():
-    from members.views import development, members, records
-    from organizations.views import activities, enterprises, notices, parks, party, requests
-
-    modules = (enterprises, party, parks, activities, requests, notices, members, development, records)
-    return [entity for module in modules for entity in module.ENTITIES]
+    return [entity for module in WORKBENCH_VIEWS for entity in module.ENTITIES]
 
 
 @pytest.mark.parametrize("entity", all_entities(), ids=lambda entity: entity.slug())

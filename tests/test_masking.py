@@ -24,13 +24,14 @@ from openpyxl import load_workbook
 from members.models import Applicant, Member
 from members.views.members import MemberEntity
 from organizations.models import Enterprise, Instructor, PartyOrganization
-from organizations.views.party import InstructorEntity
+from organizations.views.instructors import InstructorEntity
 from parkparty.core import personal_data
 from parkparty.core.masking import MASKS, mask_id, mask_phone
-from parkparty.core.views.generic import Column, ObjectListView
+from parkparty.core.views.generic import Column
+from parkparty.core.views.generic.listing import ObjectListView
 from parkparty.core.views.personal import drop_personal_filters, sortable_keys
 from reports import annual
-from reports.dashboard_views import entity_for
+from reports.dashboard_views import WORKBENCH_VIEWS, entity_for
 
 from . import factories as f
 
@@ -152,11 +153,7 @@ def test_organization_contact_phone_is_masked_for_the_county_on_the_page_and_in_
 
 
 def workbench_entities() -> list:
-    from members.views import development, members, records
-    from organizations.views import activities, enterprises, notices, parks, party, requests
-
-    modules = (enterprises, party, parks, activities, requests, notices, members, development, records)
-    return [entity for module in modules for entity in module.ENTITIES]
+    return [entity for module in WORKBENCH_VIEWS for entity in module.ENTITIES]
 
 
 def test_every_masked_field_of_a_workbench_model_gets_a_reveal_link(world):

@@ -17,22 +17,17 @@ from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 
 from members.models import DevelopmentQuota, Member
-from members.views import development, members, records
-from organizations.models import Enterprise, Notice, NoticeReceipt, Park, PartyOrganization
-from organizations.views import activities, enterprises, notices, parks, party, requests
+from organizations.models import Activity, Enterprise, Notice, NoticeReceipt, Park, PartyOrganization
 from parkparty.core.models import AuditEvent
 from parkparty.core.permissions import ADD, CHANGE, DELETE, EXPORT, IMPORT, REVEAL, VIEW, may
 from reports.annual import load_report, report_draft_save
+from reports.dashboard_views import WORKBENCH_VIEWS
 from reports.models import ReportDraft
 
 from . import factories as f
 from .personas import SCOPED_MODELS
 
-ENTITIES = [
-    entity
-    for module in (enterprises, party, parks, activities, requests, notices, members, development, records)
-    for entity in module.ENTITIES
-]
+ENTITIES = [entity for module in WORKBENCH_VIEWS for entity in module.ENTITIES]
 WRITES = (ADD, CHANGE, DELETE)
 
 
@@ -279,13 +274,13 @@ def test_an_edit_without_its_version_is_refused_and_changes_nothing(world, entit
 def test_a_deletion_without_its_version_is_refused(world):
     client = Client()
     client.force_login(world.user("staff_a"))
-    activity = world.in_a[activities.Activity]
+    activity = world.in_a[Activity]
     url = reverse("organizations:activity_delete", args=[activity.pk])
     assert client.post(url).status_code == 400
     assert client.post(url, {"version": activity.version + 1}).status_code == 400
-    assert activities.Activity.objects.filter(pk=activity.pk).exists()
+    assert Activity.objects.filter(pk=activity.pk).exists()
     assert client.post(url, {"version": activity.version}).status_code == 302
-    assert not activities.Activity.objects.filter(pk=activity.pk).exists()
+    assert not Activity.objects.filter(pk=activity.pk).exists()
 
 
 def test_an_action_without_its_version_is_refused(world):

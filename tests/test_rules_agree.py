@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from organizations.models import Park, PartyOrganization
-from organizations.views.party import meetings_panel, term_panel
+from organizations.views.organization_panels import meetings_panel, term_panel
 from parkparty.core.models import User
 from reports.figures import base, compute
 from reports.figures.compliance import compliance

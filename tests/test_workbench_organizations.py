@@ -41,7 +41,7 @@ from organizations.models import (
     ServiceCenter,
     ServiceCenterKind,
 )
-from organizations.views.party import activities_panel, meetings_panel, term_panel
+from organizations.views.organization_panels import activities_panel, meetings_panel, term_panel
 from parkparty.core.permissions import scope_for
 from parkparty.core.services import save_record
 

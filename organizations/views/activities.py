@@ -41,7 +41,9 @@ from parkparty.core.filters import WorkbenchFilterSet, parse_id
 from parkparty.core.forms import WorkbenchModelForm
 from parkparty.core.masking import EMPTY
 from parkparty.core.permissions import CHANGE, is_organization_user, may
-from parkparty.core.views.generic import Column, Entity, EntityView, ObjectHistoryView, Panel, panel
+from parkparty.core.views.generic import Column, Entity, Panel, panel
+from parkparty.core.views.generic.base import EntityView
+from parkparty.core.views.generic.objects import ObjectHistoryView
 
 #: The members app's member model, reached through ``Activity.attendees`` (``members`` sits above this app).
 Member = Activity._meta.get_field("attendees").related_model

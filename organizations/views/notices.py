@@ -28,13 +28,9 @@ from organizations.notice_services import (
 from parkparty.core.filters import WorkbenchFilterSet
 from parkparty.core.forms import ActionForm, WorkbenchModelForm
 from parkparty.core.permissions import CHANGE, FORWARD, denied, sees_everything
-from parkparty.core.views.generic import (
-    Action,
-    Column,
-    Entity,
-    EntityView,
-    ObjectDetailView,
-)
+from parkparty.core.views.generic import Action, Column, Entity
+from parkparty.core.views.generic.base import EntityView
+from parkparty.core.views.generic.objects import ObjectDetailView
 
 from .activities import CheckboxList, year_choices
 from .requests import InstanceActionView

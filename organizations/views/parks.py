@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from organizations import rules
 from organizations.models import Enterprise, EnterpriseStatus, OrganizationStatus, Park, ParkStaffing, PartyOrganization
-from organizations.views.party import count_of, member_model, optional_url
+from organizations.views.shared import count_of, member_model, optional_url
 from parkparty.core.forms import WorkbenchModelForm
 from parkparty.core.permissions import VIEW, may, sees_everything, tree_ids
 from parkparty.core.views.generic import Column, Entity, Panel, panel

@@ -23,7 +23,8 @@ from organizations.request_services import service_request_close, service_reques
 from parkparty.core.filters import WorkbenchFilterSet
 from parkparty.core.forms import ActionForm, WorkbenchModelForm, workbench_formfield
 from parkparty.core.permissions import is_organization_user
-from parkparty.core.views.generic import Action, Column, Entity, ObjectActionView
+from parkparty.core.views.generic import Action, Column, Entity
+from parkparty.core.views.generic.objects import ObjectActionView
 
 from .activities import year_choices
 

@@ -1,6 +1,6 @@
 """How the workbench lists keep personal data hidden: no sort or filter on a hidden field, and the search limit's page.
 
-The search restriction itself is :meth:`parkparty.core.views.generic.Entity.search`
+The search restriction itself is :meth:`parkparty.core.views.generic.entity.Entity.search`
 (and ``members.views.members.search_people``); the decision who may see
 personal data in full is ``parkparty.core.permissions`` (the ``REVEAL`` action).
 """
