@@ -2,6 +2,8 @@
 
 ``world`` is the two-park world of ``tests/personas.py`` (a module that needs
 more adds to it by overriding ``world`` with a fixture that takes ``world``).
+``import_world`` is the import tests' own world (``tests/importing.py``): the
+parks and names an import workbook refers to.
 ``demo`` is the demo county of ``load_demo``, loaded once per session: the
 tests that use it run last, each in a transaction that rolls back, so the
 demo stays as loaded and no other test sees it. Query counts are taken with
@@ -22,6 +24,7 @@ from django.core.management import call_command
 from django.test import TransactionTestCase, override_settings
 
 from tests.flushing import clear_audit_log, flush_database
+from tests.importing import ImportWorld, build_import_world
 from tests.personas import World, build_world
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
@@ -125,6 +128,12 @@ def world(db, settings, tmp_path) -> World:
     """Parks A (with sub-park A1) and B, a record of every scoped model in each, and the people (tests/personas.py)."""
     settings.MEDIA_ROOT = tmp_path / "media"  # activity photos are real files
     return build_world()
+
+
+@pytest.fixture
+def import_world(db) -> ImportWorld:
+    """Zone ZONE with sub-park ZONE-W and a park OTHER apart, the names import workbooks use (tests/importing.py)."""
+    return build_import_world()
 
 
 @pytest.fixture(scope="session")

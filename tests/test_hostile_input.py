@@ -47,7 +47,7 @@ from reports.figures.series import SERIES
 from reports.models import GeneratedReport, ReportDraft
 
 from . import factories as f
-from .test_import_engine import ENTERPRISE_HEADERS, MEMBER_HEADERS, enterprise_row, member_row
+from .importing import ENTERPRISE_HEADERS, MEMBER_HEADERS, enterprise_row, member_row
 
 pytestmark = pytest.mark.django_db
 

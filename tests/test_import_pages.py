@@ -15,7 +15,7 @@ from parkparty.core.models import ImportBatch
 from parkparty.core.views import imports as import_views
 
 from . import factories as f
-from .test_import_engine import ENTERPRISE_HEADERS
+from .importing import ENTERPRISE_HEADERS
 
 pytestmark = pytest.mark.django_db
 
