@@ -3,7 +3,6 @@
 import datetime
 import itertools
 
-import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -12,7 +11,7 @@ from parkparty.core.imports import ImportResult, run_import
 from parkparty.core.workbook import WorkbookError, read_rows
 
 from . import factories as f
-from .importing import ENTERPRISE_HEADERS, MEMBER_HEADERS, counts
+from .importing import ENTERPRISE_HEADERS, MEMBER_HEADERS, counts, write_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -30,15 +29,6 @@ cells = st.one_of(
     st.dates(min_value=datetime.date(1900, 3, 1), max_value=datetime.date(2100, 1, 1)),
 )
 counter = itertools.count(1000)
-
-
-def save(path, headers, rows) -> None:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    book.save(path)
 
 
 @SETTINGS
@@ -67,7 +57,7 @@ def test_random_enterprise_cells_import_all_or_nothing(import_world, tmp_path, r
     # Give half the rows a valid key so some rows get past the first checks.
     rows = [[f.make_uscc(next(counter)), *row[1:]] if index % 2 and row else row for index, row in enumerate(rows)]
     path = tmp_path / "cells.xlsx"
-    save(path, ENTERPRISE_HEADERS, rows)
+    write_xlsx(path, ENTERPRISE_HEADERS, rows)
     before = counts()
     result = run_import("enterprises", path, park=import_world.zone, user=import_world.staff, commit=True)
     assert isinstance(result, ImportResult)
@@ -87,7 +77,7 @@ def test_random_member_cells_import_all_or_nothing(import_world, tmp_path, rows)
         for index, row in enumerate(rows)
     ]
     path = tmp_path / "cells.xlsx"
-    save(path, MEMBER_HEADERS, rows)
+    write_xlsx(path, MEMBER_HEADERS, rows)
     before = counts()
     result = run_import("members", path, park=import_world.zone, user=None, commit=True)
     assert isinstance(result, ImportResult)
