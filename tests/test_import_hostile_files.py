@@ -195,12 +195,6 @@ HOSTILE = {
 }
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
 @pytest.mark.parametrize("name", HOSTILE)
 def test_hostile_workbook_is_refused_with_one_message_and_nothing_written(import_world, tmp_path, name):
     rows, options, message = HOSTILE[name]

@@ -26,12 +26,6 @@ TEMPLATE = reverse("imports:template", args=["enterprises"])
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
 def park(media):
     return f.ParkFactory(code="IM", name="导入测试园区")
 
