@@ -2,10 +2,18 @@
 
 ``world`` is the two-park world of ``tests/personas.py`` (a module that needs
 more adds to it by overriding ``world`` with a fixture that takes ``world``).
+``import_world`` is the import tests' own world (``tests/importing.py``): the
+parks and names an import workbook refers to.
 ``demo`` is the demo county of ``load_demo``, loaded once per session: the
 tests that use it run last, each in a transaction that rolls back, so the
-demo stays as loaded and no other test sees it. Query counts are taken with
-``tests.queries.count_queries``.
+demo stays as loaded and no other test sees it. ``media`` points MEDIA_ROOT
+at a folder of the test's own.
+
+Helpers shared by test modules live beside this file, not in test modules:
+``personas`` (the world, ``signed_in``), ``importing`` (the import world,
+survey workbooks and rows), ``queries`` (``count_queries``), ``forms``
+(``form_data``), ``browser`` (``PASSWORD``, ``sign_in``), ``dashboard_records``
+(``grow``), ``flushing`` and ``factories``.
 
 Browser tests use the system Chromium through Playwright. Without Chromium
 they are skipped with a message, unless ``PARKPARTY_REQUIRE_BROWSER=1``
@@ -22,6 +30,7 @@ from django.core.management import call_command
 from django.test import TransactionTestCase, override_settings
 
 from tests.flushing import clear_audit_log, flush_database
+from tests.importing import ImportWorld, build_import_world
 from tests.personas import World, build_world
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
@@ -121,10 +130,25 @@ TransactionTestCase._fixture_teardown = _fixture_teardown_with_audit_log
 
 
 @pytest.fixture
-def world(db, settings, tmp_path) -> World:
-    """Parks A (with sub-park A1) and B, a record of every scoped model in each, and the people (tests/personas.py)."""
-    settings.MEDIA_ROOT = tmp_path / "media"  # activity photos are real files
+def media(settings, tmp_path) -> Path:
+    """MEDIA_ROOT in a folder of the test's own (``tmp_path / "media"``, made when a file is first stored)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def world(db, media) -> World:
+    """Parks A (with sub-park A1) and B, a record of every scoped model in each, and the people (tests/personas.py).
+
+    Activity photos are real files, under ``media``.
+    """
     return build_world()
+
+
+@pytest.fixture
+def import_world(db) -> ImportWorld:
+    """Zone ZONE with sub-park ZONE-W and a park OTHER apart, the names import workbooks use (tests/importing.py)."""
+    return build_import_world()
 
 
 @pytest.fixture(scope="session")

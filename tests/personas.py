@@ -137,6 +137,12 @@ class World:
         return User.objects.get(pk=person.pk)
 
 
+def signed_in(client, world: World, persona: str):
+    """``client`` (a test client) signed in as ``persona`` of ``world``; returned, for ``signed_in(...).get(...)``."""
+    client.force_login(world.user(persona))
+    return client
+
+
 def build_bundle(park: Park, *, day: datetime.date = datetime.date(2023, 3, 15)) -> Bundle:
     """An organization in ``park`` with one record of every scoped model.
 

@@ -7,8 +7,6 @@ import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import HistoricalChanges
@@ -52,6 +50,8 @@ from organizations.models import (
 )
 from parkparty.core.models import ImportBatch, Role, User
 
+from .queries import count_queries
+
 pytestmark = pytest.mark.django_db
 
 PROJECT_APPS = ("parkparty", "organizations", "members")
@@ -88,7 +88,7 @@ def credit_code(n: int) -> str:
     return body + uscc.calc_check_digit(body)
 
 
-def build_world(n: int) -> dict:
+def build_one_of_each(n: int) -> dict:
     """One record of every model, all in a new park; ``n`` keeps codes and names apart."""
     park = Park.objects.create(code=f"P{n}", name=f"测试园区{n}")
     organization = PartyOrganization.objects.create(
@@ -205,8 +205,9 @@ def build_world(n: int) -> dict:
 
 
 @pytest.fixture
-def world():
-    return build_world(1)
+def one_of_each():
+    """One record of every project model (by model), in park P1."""
+    return build_one_of_each(1)
 
 
 @pytest.fixture
@@ -231,8 +232,8 @@ def test_every_project_model_is_registered_with_a_history_view():
     assert without_history == []
 
 
-def test_the_world_covers_every_registered_project_model(world):
-    assert {model.__name__ for model in project_models()} == {model.__name__ for model in world}
+def test_one_of_each_covers_every_registered_project_model(one_of_each):
+    assert {model.__name__ for model in project_models()} == {model.__name__ for model in one_of_each}
 
 
 def test_administrator_sees_every_model_on_the_admin_index(admin_client):
@@ -243,8 +244,8 @@ def test_administrator_sees_every_model_on_the_admin_index(admin_client):
 
 
 @pytest.mark.parametrize("model", project_models(), ids=lambda model: model.__name__)
-def test_administrator_opens_every_admin_page_of_a_model(admin_client, world, model):
-    obj = world[model]
+def test_administrator_opens_every_admin_page_of_a_model(admin_client, one_of_each, model):
+    obj = one_of_each[model]
     historical = obj.history.latest()
     if model in READ_ONLY_LOGS:
         assert admin_client.get(admin_url(model, "add")).status_code == 403
@@ -263,12 +264,12 @@ def test_administrator_opens_every_admin_page_of_a_model(admin_client, world, mo
     assert admin_client.get(view_on_site).status_code in (302, 404), model
 
 
-def test_changelists_search_the_documented_fields(admin_client, world):
+def test_changelists_search_the_documented_fields(admin_client, one_of_each):
     searches = {
-        Enterprise: world[Enterprise].uscc,
-        Member: world[Member].id_number,
-        Applicant: world[Applicant].id_number,
-        Notice: world[Notice].title,
+        Enterprise: one_of_each[Enterprise].uscc,
+        Member: one_of_each[Member].id_number,
+        Applicant: one_of_each[Applicant].id_number,
+        Notice: one_of_each[Notice].title,
         User: "staff1",
     }
     for model, term in searches.items():
@@ -278,20 +279,17 @@ def test_changelists_search_the_documented_fields(admin_client, world):
 
 
 @pytest.mark.parametrize("model", project_models(), ids=lambda model: model.__name__)
-def test_changelist_query_count_does_not_grow_with_the_rows(admin_client, world, model):
+def test_changelist_query_count_does_not_grow_with_the_rows(admin_client, one_of_each, model):
     url = admin_url(model, "changelist")
-    admin_client.get(url)  # warm caches (content types, sessions)
-    with CaptureQueriesContext(connection) as one_world:
-        assert admin_client.get(url).status_code == 200
-    build_world(2)
-    build_world(3)
-    with CaptureQueriesContext(connection) as three_worlds:
-        response = admin_client.get(url)
-    assert response.context["cl"].result_count >= 3
-    assert len(three_worlds) == len(one_world)
+    one_record = count_queries(admin_client, url, warm=True)
+    build_one_of_each(2)
+    build_one_of_each(3)
+    three_records = count_queries(admin_client, url)
+    assert admin_client.get(url).context["cl"].result_count >= 3
+    assert three_records == one_record
 
 
-def test_every_autocomplete_field_answers(admin_client, world):
+def test_every_autocomplete_field_answers(admin_client, one_of_each):
     checked = 0
     for model, model_admin in admin.site._registry.items():
         inline_admins = [inline(model, admin.site) for inline in model_admin.inlines]
@@ -310,13 +308,13 @@ def test_every_autocomplete_field_answers(admin_client, world):
     assert checked > 20
 
 
-def test_administrator_role_without_superuser_flag_may_use_every_model(client, world):
+def test_administrator_role_without_superuser_flag_may_use_every_model(client, one_of_each):
     administrator = User.objects.create_user(username="it", role=Role.ADMINISTRATOR, is_staff=True)
     client.force_login(administrator)
     index = client.get(reverse("admin:index")).content.decode()
     for model in project_models():
         assert admin_url(model, "changelist") in index, model.__name__
-        assert client.get(admin_url(model, "change", world[model].pk)).status_code == 200, model.__name__
+        assert client.get(admin_url(model, "change", one_of_each[model].pk)).status_code == 200, model.__name__
 
 
 @pytest.mark.parametrize(
@@ -330,19 +328,19 @@ def test_administrator_role_without_superuser_flag_may_use_every_model(client, w
     ],
     ids=["park_staff", "county_reviewer", "secretary", "no_role", "administrator_without_staff_flag"],
 )
-def test_other_users_are_sent_to_the_admin_login_even_when_staff(client, world, role, is_staff):
+def test_other_users_are_sent_to_the_admin_login_even_when_staff(client, one_of_each, role, is_staff):
     user = User.objects.create_user(
         username="someone",
         role=role,
         is_staff=is_staff,
-        park=world[Park] if role == Role.PARK_STAFF else None,
-        organization=world[PartyOrganization] if role == Role.SECRETARY else None,
+        park=one_of_each[Park] if role == Role.PARK_STAFF else None,
+        organization=one_of_each[PartyOrganization] if role == Role.SECRETARY else None,
     )
     client.force_login(user)
     for url in (
         reverse("admin:index"),
         admin_url(Member, "changelist"),
-        admin_url(Enterprise, "change", world[Enterprise].pk),
+        admin_url(Enterprise, "change", one_of_each[Enterprise].pk),
         admin_url(User, "history", user.pk),
     ):
         response = client.get(url)
@@ -350,15 +348,19 @@ def test_other_users_are_sent_to_the_admin_login_even_when_staff(client, world, 
         assert response.url.startswith(reverse("admin:login")), url
 
 
-def test_anonymous_is_sent_to_the_admin_login(client, world):
-    for url in (reverse("admin:index"), admin_url(Park, "changelist"), admin_url(Member, "history", world[Member].pk)):
+def test_anonymous_is_sent_to_the_admin_login(client, one_of_each):
+    for url in (
+        reverse("admin:index"),
+        admin_url(Park, "changelist"),
+        admin_url(Member, "history", one_of_each[Member].pk),
+    ):
         response = client.get(url)
         assert response.status_code == 302
         assert response.url.startswith(reverse("admin:login"))
 
 
-def test_member_admin_offers_no_delete(admin_client, world):
-    member = world[Member]
+def test_member_admin_offers_no_delete(admin_client, one_of_each):
+    member = one_of_each[Member]
     changelist = admin_client.get(admin_url(Member, "changelist"))
     assert changelist.status_code == 200
     assert 'value="delete_selected"' not in changelist.content.decode()
@@ -370,8 +372,8 @@ def test_member_admin_offers_no_delete(admin_client, world):
     assert Member.objects.filter(pk=member.pk).exists()
 
 
-def test_member_change_page_lists_membership_events_read_only(admin_client, world):
-    response = admin_client.get(admin_url(Member, "change", world[Member].pk))
+def test_member_change_page_lists_membership_events_read_only(admin_client, one_of_each):
+    response = admin_client.get(admin_url(Member, "change", one_of_each[Member].pk))
     formset = response.context["inline_admin_formsets"][0]
     assert formset.formset.model is MembershipEvent
     assert not formset.has_add_permission and not formset.has_change_permission and not formset.has_delete_permission
@@ -380,8 +382,8 @@ def test_member_change_page_lists_membership_events_read_only(admin_client, worl
     assert str(EventKind.ADMITTED.label) in content
 
 
-def test_admin_edit_bumps_the_version_and_records_the_administrator(admin_client, administrator, world):
-    park = world[Park]
+def test_admin_edit_bumps_the_version_and_records_the_administrator(admin_client, administrator, one_of_each):
+    park = one_of_each[Park]
     response = admin_client.post(
         admin_url(Park, "change", park.pk),
         {"code": park.code, "name": "改名园区", "parent": "", "address": "", "sort_order": "3"},
@@ -393,7 +395,7 @@ def test_admin_edit_bumps_the_version_and_records_the_administrator(admin_client
     assert latest.history_user == administrator and latest.history_type == "~"
 
 
-def test_user_admin_enforces_the_role_scope(admin_client, world):
+def test_user_admin_enforces_the_role_scope(admin_client, one_of_each):
     response = admin_client.post(
         admin_url(User, "add"),
         {
@@ -411,8 +413,8 @@ def test_user_admin_enforces_the_role_scope(admin_client, world):
     assert not User.objects.filter(username="new-staff").exists()
 
 
-def test_user_history_never_shows_password_hashes(admin_client, world):
-    user = world[User]
+def test_user_history_never_shows_password_hashes(admin_client, one_of_each):
+    user = one_of_each[User]
     user.set_password("Another-password-2")
     user.save()
     response = admin_client.get(admin_url(User, "history", user.pk))

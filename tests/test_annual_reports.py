@@ -50,12 +50,6 @@ def whole_text(document) -> str:
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
 def park(db, media):
     """A park with a sub-park and a little data: an organization, two enterprises, staffing."""
     zone = f.ParkFactory(code="RA", name="报告测试园区")

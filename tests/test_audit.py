@@ -31,8 +31,8 @@ from parkparty.core.navigation import navigation
 from reports import annual, outline
 
 from . import factories as f
+from .importing import ENTERPRISE_HEADERS, enterprise_row, write_xlsx
 from .personas import SCOPED_MODELS
-from .test_import_engine import ENTERPRISE_HEADERS, enterprise_row, write_xlsx
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,9 @@ import pytest
 from organizations.models import Park
 from parkparty.core.models import AuditEvent, AuditKind, Role, User
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+from .browser import PASSWORD
 
-PASSWORD = "Browser-test-2026"
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def try_sign_in(page, live_server, username, password):

@@ -18,11 +18,10 @@ from parkparty.core.imports import write_template
 from parkparty.core.models import User
 
 from . import factories as f
-from .test_dashboards import YEAR, grow
+from .browser import PASSWORD
+from .dashboard_records import YEAR, grow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "Browser-test-2026"
 
 #: Collects the page's policy violations from the first script on; read back by ``violations()``.
 LISTEN = """

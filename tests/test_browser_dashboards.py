@@ -6,11 +6,10 @@ from django.urls import reverse
 from parkparty.core.models import User
 from reports.figures import compute
 
-from .test_dashboards import YEAR, grow
+from .browser import PASSWORD, sign_in
+from .dashboard_records import YEAR, grow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "Browser-test-2026"
 
 #: True when the chart's canvas has at least one pixel that is not transparent or white.
 CANVAS_DRAWN = """(id) => {
@@ -32,14 +31,6 @@ def world(world):
     county.set_password(PASSWORD)
     county.save()
     return world
-
-
-def sign_in(page, live_server, user):
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state("networkidle")
 
 
 def test_county_overview_draws_every_chart_and_drills_down(page, live_server, world):

@@ -11,25 +11,14 @@ from parkparty.core.imports import write_template
 from parkparty.core.models import ImportBatch, Role, User
 
 from . import factories as f
+from .browser import PASSWORD, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "Browser-test-2026"
-
 
 @pytest.fixture
-def park(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def park(media):
     return f.ParkFactory(code="BI", name="浏览器导入园区")
-
-
-def login(page, live_server, user):
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    # Signed in: each role lands on its home (its dashboard).
-    page.wait_for_url(lambda url: url.startswith(live_server.url) and "/login/" not in url)
 
 
 def survey(path: Path, park, bad_credit_code: bool) -> Path:
@@ -59,7 +48,7 @@ def upload(page, path: Path):
 
 def test_staff_upload_a_survey_fix_the_errors_and_confirm(page, live_server, park, tmp_path):
     staff = User.objects.create_user(username="import-staff", password=PASSWORD, role=Role.PARK_STAFF, park=park)
-    login(page, live_server, staff)
+    sign_in(page, live_server, staff)
 
     page.goto(live_server.url + reverse("imports:index"))
     page.locator(f"a[href='{reverse('imports:upload', args=['enterprises'])}']").first.click()

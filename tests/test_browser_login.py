@@ -5,9 +5,9 @@ import pytest
 from organizations.models import Park
 from parkparty.core.models import Role, User
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+from .browser import PASSWORD
 
-PASSWORD = "Browser-test-2026"
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def make_user(username, role, **extra):

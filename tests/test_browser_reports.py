@@ -12,17 +12,16 @@ from parkparty.core.models import Role, User
 from reports.models import GeneratedReport, ReportDraft
 
 from . import factories as f
+from .browser import PASSWORD, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "Browser-test-2026"
 YEAR = 2023
 EDITED = "本年度园区党建工作在浏览器中改写：A & B <测试> {{ x }}。"
 
 
 @pytest.fixture
-def park(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def park(media):
     zone = f.ParkFactory(code="BR", name="浏览器报告园区")
     org = f.PartyOrganizationFactory(park=zone, name="浏览器报告企业党支部")
     f.EnterpriseFactory(organization=org, founded_on=datetime.date(2015, 1, 1))
@@ -30,17 +29,9 @@ def park(settings, tmp_path):
     return zone
 
 
-def login(page, live_server, user):
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(lambda url: "/login/" not in url)  # each role lands on its own home
-
-
 def test_park_staff_edit_save_generate_and_download(page, live_server, park):
     staff = User.objects.create_user(username="report-staff", password=PASSWORD, role=Role.PARK_STAFF, park=park)
-    login(page, live_server, staff)
+    sign_in(page, live_server, staff)
     url = live_server.url + reverse("annual:editor", args=[park.code, YEAR, "duty"])
 
     page.goto(url)

@@ -18,25 +18,14 @@ from organizations.models import (
 from parkparty.core.models import Role, User
 
 from . import factories as f
+from .browser import PASSWORD, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "Browser-test-2026"
-
 
 @pytest.fixture
-def park(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def park(media):
     return f.ParkFactory(code="BW", name="浏览器测试园区")
-
-
-def login(page, live_server, user):
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    # Signed in: each role lands on its home (its dashboard).
-    page.wait_for_url(lambda url: url.startswith(live_server.url) and "/login/" not in url)
 
 
 def user(role, **extra):
@@ -57,7 +46,7 @@ def photo_file(tmp_path):
 
 def test_park_staff_keep_records_end_to_end(page, live_server, park, tmp_path):
     staff = user(Role.PARK_STAFF, park=park)
-    login(page, live_server, staff)
+    sign_in(page, live_server, staff)
 
     # An enterprise, from the survey form.
     page.goto(live_server.url + reverse("organizations:enterprise_add"))
@@ -140,7 +129,7 @@ def test_park_staff_keep_records_end_to_end(page, live_server, park, tmp_path):
 def test_county_reviewer_finds_no_edit_control_and_a_direct_post_is_refused(page, live_server, park):
     enterprise = f.EnterpriseFactory(park=park)
     county = user(Role.COUNTY_REVIEWER)
-    login(page, live_server, county)
+    sign_in(page, live_server, county)
     page.goto(live_server.url + enterprise.get_absolute_url())
     assert page.locator("h1").inner_text() == enterprise.name
     assert page.get_by_role("link", name="编辑").count() == 0
@@ -163,7 +152,7 @@ def test_secretary_cannot_open_another_organizations_member(page, live_server, p
     mine = f.MemberFactory(organization=own)
     theirs = f.MemberFactory(organization=other)
     secretary = user(Role.SECRETARY, organization=own)
-    login(page, live_server, secretary)
+    sign_in(page, live_server, secretary)
     page.goto(live_server.url + reverse("members:member_list"))
     assert mine.name in page.content() and theirs.name not in page.content()
     response = page.goto(live_server.url + theirs.get_absolute_url())

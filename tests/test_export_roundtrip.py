@@ -25,7 +25,8 @@ FORMULAS = ["=1+1", "+86 转", "-减号公司", '@HYPERLINK("x")']
 
 
 @pytest.fixture
-def world():
+def exported():
+    """Park ZONE's enterprises and members (names and notes that look like formulas among them), a park apart."""
     park = f.ParkFactory(name="城西园区", code="ZONE")
     organization = f.PartyOrganizationFactory(park=park, name="甲公司党支部")
     instructor = f.InstructorFactory(park=park, name="李指导")
@@ -116,24 +117,24 @@ def column(sheet, header: str) -> list:
 
 
 @pytest.mark.parametrize(("kind", "name"), [("enterprises", ENTERPRISES), ("members", MEMBERS)])
-def test_round_trip_changes_nothing(world, client, tmp_path, kind, name):
-    content = export(client, world["staff"], name)
+def test_round_trip_changes_nothing(exported, client, tmp_path, kind, name):
+    content = export(client, exported["staff"], name)
     path = tmp_path / f"{kind}.xlsx"
     path.write_bytes(content)
     before = counts()
     with translation.override("zh-hans"):
-        result = run_import(kind, path, park=world["park"], user=world["staff"], commit=True)
+        result = run_import(kind, path, park=exported["park"], user=exported["staff"], commit=True)
     assert result.ok, (result.file_error, result.errors)
-    expected = len(world[kind])
+    expected = len(exported[kind])
     assert (result.total, result.created, result.updated, result.unchanged) == (expected, 0, 0, expected)
     assert counts() == before
     record = ExportRecord.objects.get()
-    assert record.user == world["staff"] and record.rows == expected and "format=import" in record.filters
+    assert record.user == exported["staff"] and record.rows == expected and "format=import" in record.filters
 
 
 @pytest.mark.parametrize(("kind", "name"), [("enterprises", ENTERPRISES), ("members", MEMBERS)])
-def test_headers_types_and_spellings_are_the_templates(world, client, kind, name):
-    sheet = sheet_of(export(client, world["staff"], name))
+def test_headers_types_and_spellings_are_the_templates(exported, client, kind, name):
+    sheet = sheet_of(export(client, exported["staff"], name))
     spec = IMPORT_KINDS[kind]
     assert [cell.value for cell in next(sheet.iter_rows())] == [c.column_name for c in spec.columns()]
     assert sheet.title == spec.sheet_title
@@ -148,7 +149,7 @@ def test_headers_types_and_spellings_are_the_templates(world, client, kind, name
     if kind == "enterprises":
         by_name = {row[1].value: row for row in sheet.iter_rows(min_row=2)}
         row = [cell.value for cell in by_name["普通科技有限公司"]]
-        enterprise = world["enterprises"][0]
+        enterprise = exported["enterprises"][0]
         assert row[:4] == [enterprise.uscc, "普通科技有限公司", "城西园区", "已投产运营"]
         assert (
             row[4:8] == ["电子信息", datetime.datetime(2018, 5, 20), 50, 3] and by_name["普通科技有限公司"][5].is_date
@@ -157,17 +158,17 @@ def test_headers_types_and_spellings_are_the_templates(world, client, kind, name
         assert row[15] == "=SUM(A1:A2)" and by_name["普通科技有限公司"][15].data_type == "s"
     else:
         by_name = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
-        member = world["members"][0]
+        member = exported["members"][0]
         row = [cell.value for cell in by_name["王五"]]
         assert row[1] == member.id_number and "*" not in row[1]
-        assert row[5:8] == ["13900000000", "甲公司党支部", world["enterprises"][0].uscc]
+        assert row[5:8] == ["13900000000", "甲公司党支部", exported["enterprises"][0].uscc]
         assert row[8] == "正式党员" and row[9] == datetime.datetime(2015, 7, 1)
         assert by_name["赵六"][8].value == "预备党员" and by_name["赵六"][7].value is None
 
 
 @pytest.mark.parametrize(("kind", "name"), [("enterprises", ENTERPRISES), ("members", MEMBERS)])
-def test_formula_like_text_round_trips_as_the_same_text(world, client, kind, name):
-    sheet = sheet_of(export(client, world["staff"], name))
+def test_formula_like_text_round_trips_as_the_same_text(exported, client, kind, name):
+    sheet = sheet_of(export(client, exported["staff"], name))
     header = "企业名称" if kind == "enterprises" else "姓名"
     cells = {cell.value: cell for cell in column(sheet, header)}
     for text in FORMULAS:
@@ -176,7 +177,7 @@ def test_formula_like_text_round_trips_as_the_same_text(world, client, kind, nam
     assert set(FORMULAS) <= set(model.objects.values_list("name", flat=True))
 
 
-def test_county_reviewer_gets_403_and_no_button(world, client):
+def test_county_reviewer_gets_403_and_no_button(exported, client):
     reviewer = f.CountyReviewerFactory()
     client.force_login(reviewer)
     for name in (ENTERPRISES, MEMBERS):
@@ -186,21 +187,21 @@ def test_county_reviewer_gets_403_and_no_button(world, client):
     assert response.status_code == 200 and "export_workbook_url" not in response.context
 
 
-def test_staff_of_another_park_get_only_their_rows(world, client):
-    sheet = sheet_of(export(client, world["other_staff"], ENTERPRISES))
+def test_staff_of_another_park_get_only_their_rows(exported, client):
+    sheet = sheet_of(export(client, exported["other_staff"], ENTERPRISES))
     assert [cell.value for cell in column(sheet, "企业名称")] == ["城东公司"]
     client.logout()
-    sheet = sheet_of(export(client, world["other_staff"], MEMBERS))
+    sheet = sheet_of(export(client, exported["other_staff"], MEMBERS))
     assert [cell.value for cell in column(sheet, "姓名")] == ["城东党员"]
 
 
-def test_list_page_links_to_the_workbook_export_with_its_filters(world, client):
-    client.force_login(world["staff"])
+def test_list_page_links_to_the_workbook_export_with_its_filters(exported, client):
+    client.force_login(exported["staff"])
     response = client.get(reverse("organizations:enterprise_list"), {"q": "普通", "page": "1"})
     url = response.context["export_workbook_url"]
     assert url == reverse(ENTERPRISES) + "?q=%E6%99%AE%E9%80%9A"
     assert url.replace("&", "&amp;") in response.content.decode() or url in response.content.decode()
-    sheet = sheet_of(export(client, world["staff"], ENTERPRISES, {"q": "普通"}))
+    sheet = sheet_of(export(client, exported["staff"], ENTERPRISES, {"q": "普通"}))
     assert [cell.value for cell in column(sheet, "企业名称")] == ["普通科技有限公司"]
     response = client.get(reverse("members:member_list"))
     assert response.context["export_workbook_url"] == reverse(MEMBERS)

@@ -47,7 +47,8 @@ from reports.figures.series import SERIES
 from reports.models import GeneratedReport, ReportDraft
 
 from . import factories as f
-from .test_import_engine import ENTERPRISE_HEADERS, MEMBER_HEADERS, enterprise_row, member_row
+from .forms import form_data
+from .importing import ENTERPRISE_HEADERS, MEMBER_HEADERS, enterprise_row, member_row
 
 pytestmark = pytest.mark.django_db
 
@@ -191,27 +192,6 @@ def writer(client, world, entity):
     persona = "staff_a" if may(world.user("staff_a"), CHANGE, entity.model) else "county"
     client.force_login(world.user(persona))
     return client
-
-
-def form_data(form) -> dict:
-    """What a browser submits for ``form`` as it was rendered (its initial values), files left out."""
-    data = {}
-    for name, field in form.fields.items():
-        if field.disabled or isinstance(field, forms.FileField):
-            continue
-        value = form[name].value()
-        if isinstance(field, forms.BooleanField):
-            if value:
-                data[name] = "on"
-        elif isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
-            data[name] = [str(v) for v in value or []]
-        elif value is None:
-            data[name] = ""
-        elif isinstance(value, datetime.date):
-            data[name] = value.isoformat()
-        else:
-            data[name] = str(value)
-    return data
 
 
 def fill_required(form, data: dict) -> dict:

@@ -10,12 +10,11 @@ from organizations.models import Enterprise
 from parkparty.core.models import ImportBatch
 
 from . import factories as f
-from .test_import_engine import (
+from .importing import (
     ENTERPRISE_HEADERS,
     MEMBER_HEADERS,
     counts,
     enterprise_row,
-    make_world,
     member_row,
     write_xlsx,
     zh,
@@ -24,12 +23,7 @@ from .test_import_engine import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world(db):
-    return make_world()
-
-
-def test_import_enterprises_prints_counts_and_writes(world, tmp_path, capsys):
+def test_import_enterprises_prints_counts_and_writes(import_world, tmp_path, capsys):
     path = write_xlsx(tmp_path / "s.xlsx", ENTERPRISE_HEADERS, [enterprise_row(1), enterprise_row(2)])
     with translation.override("zh-hans"):
         call_command("import_enterprises", str(path), "--park", "ZONE")
@@ -51,7 +45,7 @@ def test_import_enterprises_prints_counts_and_writes(world, tmp_path, capsys):
     assert Enterprise.objects.first().history.get().history_user is None
 
 
-def test_import_enterprises_dry_run_writes_nothing(world, tmp_path, capsys):
+def test_import_enterprises_dry_run_writes_nothing(import_world, tmp_path, capsys):
     path = write_xlsx(tmp_path / "s.xlsx", ENTERPRISE_HEADERS, [enterprise_row(1)])
     before = counts()
     call_command("import_enterprises", str(path), "--park", "ZONE", "--dry-run")
@@ -59,7 +53,7 @@ def test_import_enterprises_dry_run_writes_nothing(world, tmp_path, capsys):
     assert "1" in capsys.readouterr().out
 
 
-def test_row_errors_are_printed_as_row_column_message_and_nothing_is_written(world, tmp_path, capsys):
+def test_row_errors_are_printed_as_row_column_message_and_nothing_is_written(import_world, tmp_path, capsys):
     rows = [enterprise_row(1), enterprise_row(2, 所属园区="OTHER"), enterprise_row(3, 职工人数="很多")]
     path = write_xlsx(tmp_path / "s.xlsx", ENTERPRISE_HEADERS, rows)
     before = counts()
@@ -76,7 +70,7 @@ def test_row_errors_are_printed_as_row_column_message_and_nothing_is_written(wor
     assert counts() == before
 
 
-def test_errors_exit_with_status_1(world, tmp_path, monkeypatch, capsys):
+def test_errors_exit_with_status_1(import_world, tmp_path, monkeypatch, capsys):
     path = write_xlsx(tmp_path / "s.xlsx", ENTERPRISE_HEADERS, [enterprise_row(1, 经营状态="倒闭")])
     monkeypatch.setattr("django.db.connections.close_all", lambda: None)
     command = load_command_class("organizations", "import_enterprises")
@@ -87,7 +81,7 @@ def test_errors_exit_with_status_1(world, tmp_path, monkeypatch, capsys):
     assert Enterprise.objects.count() == 0
 
 
-def test_the_command_line_imports_only_into_the_named_park(world, tmp_path, capsys):
+def test_the_command_line_imports_only_into_the_named_park(import_world, tmp_path, capsys):
     path = write_xlsx(tmp_path / "s.xlsx", ENTERPRISE_HEADERS, [enterprise_row(1, 所属园区="测试工业园区")])
     with pytest.raises(CommandError):
         call_command("import_enterprises", str(path), "--park", "ZONE-W")
@@ -95,7 +89,7 @@ def test_the_command_line_imports_only_into_the_named_park(world, tmp_path, caps
     assert Enterprise.objects.count() == 0
 
 
-def test_unknown_park_code_and_bad_file_are_one_clear_error(world, tmp_path):
+def test_unknown_park_code_and_bad_file_are_one_clear_error(import_world, tmp_path):
     path = write_xlsx(tmp_path / "s.xlsx", ENTERPRISE_HEADERS, [enterprise_row(1)])
     with translation.override("zh-hans"), pytest.raises(CommandError, match="NOPE"):
         call_command("import_enterprises", str(path), "--park", "NOPE")
@@ -110,7 +104,7 @@ def test_unknown_park_code_and_bad_file_are_one_clear_error(world, tmp_path):
     assert Enterprise.objects.count() == 0
 
 
-def test_import_members_command(world, tmp_path, capsys):
+def test_import_members_command(import_world, tmp_path, capsys):
     path = write_xlsx(tmp_path / "r.xlsx", MEMBER_HEADERS, [member_row(1), member_row(2)])
     call_command("import_members", str(path), "--park", "ZONE")
     assert Member.objects.count() == 2
@@ -121,7 +115,7 @@ def test_import_members_command(world, tmp_path, capsys):
     assert Member.objects.count() == 2
 
 
-def test_export_template_then_fill_then_import(world, tmp_path, capsys):
+def test_export_template_then_fill_then_import(import_world, tmp_path, capsys):
     for kind, headers in (("enterprises", ENTERPRISE_HEADERS), ("members", MEMBER_HEADERS)):
         path = tmp_path / f"{kind}.xlsx"
         call_command("export_template", kind, "-o", str(path))
@@ -140,7 +134,7 @@ def test_export_template_refuses_unknown_kind(tmp_path):
         call_command("export_template", "parks", "-o", str(tmp_path / "x.xlsx"))
 
 
-def test_progress_goes_to_stderr_on_large_files(world, tmp_path, capsys, monkeypatch):
+def test_progress_goes_to_stderr_on_large_files(import_world, tmp_path, capsys, monkeypatch):
     monkeypatch.setattr("parkparty.core.imports.command.result_is_large", lambda path: True)
     rows = [enterprise_row(n) for n in range(1, 30)]
     call_command("import_enterprises", str(write_xlsx(tmp_path / "s.xlsx", ENTERPRISE_HEADERS, rows)), "--park", "ZONE")

@@ -29,7 +29,7 @@ from parkparty.core import workbook, xlsx_scan
 from parkparty.core.models import ImportBatch
 from parkparty.core.workbook import WorkbookError, read_rows
 
-from .test_import_engine import ENTERPRISE_HEADERS, counts, enterprises, make_world, zh
+from .importing import ENTERPRISE_HEADERS, counts, enterprises, zh
 
 pytestmark = pytest.mark.django_db
 
@@ -195,24 +195,13 @@ HOSTILE = {
 }
 
 
-@pytest.fixture
-def world(db):
-    return make_world()
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
 @pytest.mark.parametrize("name", HOSTILE)
-def test_hostile_workbook_is_refused_with_one_message_and_nothing_written(world, tmp_path, name):
+def test_hostile_workbook_is_refused_with_one_message_and_nothing_written(import_world, tmp_path, name):
     rows, options, message = HOSTILE[name]
     path = hostile(tmp_path / "survey.xlsx", rows, **options)
     assert path.stat().st_size < 10_000
     before = counts()
-    result = enterprises(path, world)
+    result = enterprises(path, import_world)
     assert result.file_error == message
     assert not result.ok and result.created == 0 and not result.errors
     assert counts() == before
@@ -252,7 +241,7 @@ def test_hostile_workbooks_cost_bounded_memory(tmp_path):
 
 
 @pytest.mark.parametrize("command", ["import_enterprises", "import_members"])
-def test_the_commands_print_the_same_message_and_write_nothing(world, tmp_path, command):
+def test_the_commands_print_the_same_message_and_write_nothing(import_world, tmp_path, command):
     rows, options, message = HOSTILE["XFD100000 declared and used"]
     path = hostile(tmp_path / "survey.xlsx", rows, **options)
     before = counts()
@@ -280,15 +269,15 @@ def test_the_upload_page_shows_the_message_and_keeps_nothing(client, media, tmp_
     assert not client.session.get("parkparty_pending_imports")
 
 
-def test_more_cells_than_the_bound(world, tmp_path, monkeypatch):
+def test_more_cells_than_the_bound(import_world, tmp_path, monkeypatch):
     monkeypatch.setattr(workbook, "MAX_CELLS", 40)
     rows = "".join(f'<row r="{n}">' + inline(f"A{n}", "x") + "</row>" for n in range(2, 40))
     path = hostile(tmp_path / "survey.xlsx", rows)  # 16 header cells + 38 = 54 cells
-    result = enterprises(path, world)
+    result = enterprises(path, import_world)
     assert result.file_error == zh(CELLS, cells="40")
 
 
-def test_a_sheet_reaching_column_bl_is_read_and_its_extra_column_ignored(world, tmp_path):
+def test_a_sheet_reaching_column_bl_is_read_and_its_extra_column_ignored(import_world, tmp_path):
     row = dict(zip(ENTERPRISE_HEADERS, ["91360426MA35ABCD1X", "宽表公司"], strict=False))
     cells = "".join(
         inline(f"{xlsx_scan.column_letters(n)}2", row[h]) for n, h in enumerate(ENTERPRISE_HEADERS, 1) if h in row
@@ -389,7 +378,7 @@ def test_columns_up_to_matches_exactly_a_to_the_limit(limit):
     assert matching == list(range(1, limit + 1))
 
 
-def test_a_decoy_sheet_in_a_comment_does_not_hide_the_real_first_sheet(world, tmp_path):
+def test_a_decoy_sheet_in_a_comment_does_not_hide_the_real_first_sheet(import_world, tmp_path):
     """calamine reads the first real ``<sheet>``: the checks must read that one too, not a commented-out decoy."""
     path = hostile(tmp_path / "survey.xlsx", '<row r="3000">' + inline("XFD3000", "x") + "</row>")
     decoy_book = BOOK.replace("<sheets>", '<!-- <sheet name="decoy" sheetId="9" r:id="rId9"/> --><sheets>')
@@ -408,17 +397,17 @@ def test_a_decoy_sheet_in_a_comment_does_not_hide_the_real_first_sheet(world, tm
             )
             target.writestr(name, data)
         target.writestr("xl/worksheets/decoy.xml", decoy)
-    assert enterprises(rebuilt, world).file_error == column_message("XFD3000")
+    assert enterprises(rebuilt, import_world).file_error == column_message("XFD3000")
 
 
-def test_two_parts_whose_names_differ_only_by_case_are_refused(world, tmp_path):
+def test_two_parts_whose_names_differ_only_by_case_are_refused(import_world, tmp_path):
     path = hostile(tmp_path / "survey.xlsx", "")
     with zipfile.ZipFile(path, "a") as archive:
         archive.writestr("xl/worksheets/SHEET1.xml", "<worksheet/>")
-    assert enterprises(path, world).file_error == zh(DAMAGED)
+    assert enterprises(path, import_world).file_error == zh(DAMAGED)
 
 
-def test_validation_formulas_after_the_sheet_data_are_not_read_as_cell_formulas(world, tmp_path):
+def test_validation_formulas_after_the_sheet_data_are_not_read_as_cell_formulas(import_world, tmp_path):
     """Excel keeps list validations that point at another sheet after the data, as ``<xm:f>``: no formula there."""
     path = hostile(tmp_path / "survey.xlsx", "")
     extension = (
@@ -435,5 +424,5 @@ def test_validation_formulas_after_the_sheet_data_are_not_read_as_cell_formulas(
             if name == "xl/worksheets/sheet1.xml":
                 data = data.replace(b"</worksheet>", extension.encode() + b"</worksheet>")
             target.writestr(name, data)
-    result = enterprises(rebuilt, world)
+    result = enterprises(rebuilt, import_world)
     assert result.file_error == zh("The first sheet has no data rows below the header row: there is nothing to import.")

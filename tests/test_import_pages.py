@@ -15,7 +15,7 @@ from parkparty.core.models import ImportBatch
 from parkparty.core.views import imports as import_views
 
 from . import factories as f
-from .test_import_engine import ENTERPRISE_HEADERS
+from .importing import ENTERPRISE_HEADERS
 
 pytestmark = pytest.mark.django_db
 
@@ -23,12 +23,6 @@ INDEX = reverse("imports:index")
 UPLOAD = reverse("imports:upload", args=["enterprises"])
 CONFIRM = reverse("imports:confirm", args=["enterprises"])
 TEMPLATE = reverse("imports:template", args=["enterprises"])
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 @pytest.fixture

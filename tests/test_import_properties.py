@@ -3,7 +3,6 @@
 import datetime
 import itertools
 
-import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -12,14 +11,9 @@ from parkparty.core.imports import ImportResult, run_import
 from parkparty.core.workbook import WorkbookError, read_rows
 
 from . import factories as f
-from .test_import_engine import ENTERPRISE_HEADERS, MEMBER_HEADERS, counts, make_world
+from .importing import ENTERPRISE_HEADERS, MEMBER_HEADERS, counts, write_xlsx
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(db):
-    return make_world()
 
 
 SETTINGS = settings(deadline=None, max_examples=50, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -37,15 +31,6 @@ cells = st.one_of(
 counter = itertools.count(1000)
 
 
-def save(path, headers, rows) -> None:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    book.save(path)
-
-
 @SETTINGS
 @given(data=st.binary(max_size=4096))
 def test_random_bytes_are_a_workbook_error(tmp_path, data):
@@ -57,24 +42,24 @@ def test_random_bytes_are_a_workbook_error(tmp_path, data):
 
 @SETTINGS
 @given(data=st.binary(max_size=2048))
-def test_random_bytes_after_a_zip_header_never_crash_the_import(world, tmp_path, data):
+def test_random_bytes_after_a_zip_header_never_crash_the_import(import_world, tmp_path, data):
     path = tmp_path / "random.xlsx"
     path.write_bytes(b"PK\x03\x04" + data)
     before = counts()
-    result = run_import("enterprises", path, park=world.zone, user=None, commit=True)
+    result = run_import("enterprises", path, park=import_world.zone, user=None, commit=True)
     assert isinstance(result, ImportResult) and result.file_error
     assert counts() == before
 
 
 @SETTINGS
 @given(rows=st.lists(st.lists(cells, min_size=0, max_size=len(ENTERPRISE_HEADERS)), min_size=1, max_size=6))
-def test_random_enterprise_cells_import_all_or_nothing(world, tmp_path, rows):
+def test_random_enterprise_cells_import_all_or_nothing(import_world, tmp_path, rows):
     # Give half the rows a valid key so some rows get past the first checks.
     rows = [[f.make_uscc(next(counter)), *row[1:]] if index % 2 and row else row for index, row in enumerate(rows)]
     path = tmp_path / "cells.xlsx"
-    save(path, ENTERPRISE_HEADERS, rows)
+    write_xlsx(path, ENTERPRISE_HEADERS, rows)
     before = counts()
-    result = run_import("enterprises", path, park=world.zone, user=world.staff, commit=True)
+    result = run_import("enterprises", path, park=import_world.zone, user=import_world.staff, commit=True)
     assert isinstance(result, ImportResult)
     after = counts()
     if result.ok:
@@ -86,15 +71,15 @@ def test_random_enterprise_cells_import_all_or_nothing(world, tmp_path, rows):
 
 @SETTINGS
 @given(rows=st.lists(st.lists(cells, min_size=0, max_size=len(MEMBER_HEADERS)), min_size=1, max_size=6))
-def test_random_member_cells_import_all_or_nothing(world, tmp_path, rows):
+def test_random_member_cells_import_all_or_nothing(import_world, tmp_path, rows):
     rows = [
         [row[0], f.make_resident_id(next(counter)), *row[2:]] if index % 2 and len(row) > 1 else row
         for index, row in enumerate(rows)
     ]
     path = tmp_path / "cells.xlsx"
-    save(path, MEMBER_HEADERS, rows)
+    write_xlsx(path, MEMBER_HEADERS, rows)
     before = counts()
-    result = run_import("members", path, park=world.zone, user=None, commit=True)
+    result = run_import("members", path, park=import_world.zone, user=None, commit=True)
     assert isinstance(result, ImportResult)
     after = counts()
     if result.ok:

@@ -34,6 +34,7 @@ from reports import annual
 from reports.dashboard_views import WORKBENCH_VIEWS, entity_for
 
 from . import factories as f
+from .personas import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -47,11 +48,6 @@ MASKED_ENTRIES = [
     for name, item in fields.items()
     if item.mask and not item.derived and item.full == personal_data.REVEAL_ROLES
 ]
-
-
-def signed_in(client, world, persona):
-    client.force_login(getattr(world, persona))
-    return client
 
 
 def page(client, url, params=None) -> str:

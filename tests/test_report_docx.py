@@ -398,12 +398,6 @@ def test_macro_enabled_document_is_refused():
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
 def parks(db, media):
     zone = f.ParkFactory(code="A", name="甲工业园区")
     sub = f.ParkFactory(code="A1", name="甲工业园区城西园", parent=zone)

@@ -39,7 +39,7 @@ from reports.prose import cn_number, listed, names, percent
 from tests.flushing import rolled_back
 
 from . import factories as f
-from .test_import_engine import ENTERPRISE_HEADERS, write_xlsx
+from .importing import ENTERPRISE_HEADERS, write_xlsx
 
 YEAR = 2023
 D = datetime.date

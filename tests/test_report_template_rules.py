@@ -248,8 +248,7 @@ def test_the_child_sends_back_the_document():
 
 
 @pytest.fixture
-def park(db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def park(db, media):
     return f.ParkFactory(code="TR", name="模板规则园区")
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from members.models import Applicant, DevelopmentQuota, EventKind, Member, MemberCategory, Stage, add_years
 
 from . import factories as f
+from .personas import signed_in
 from .queries import count_queries
 
 #: Factories number people born from 1990 on: fixed numbers here never meet theirs.
@@ -23,11 +24,6 @@ def candidate(world):
     return f.ApplicantFactory(
         organization=world.in_a.organization, name="孙志远", id_number=ID_NUMBER, phone=PHONE, candidate=True
     )
-
-
-def signed_in(client, world, persona):
-    client.force_login(world.user(persona))
-    return client
 
 
 def url(view, *args, model="applicant"):

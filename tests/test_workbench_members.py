@@ -21,6 +21,7 @@ from members.models import (
 from parkparty.core.services import save_record
 
 from . import factories as f
+from .personas import signed_in
 from .queries import count_queries
 
 #: Factories number people born from 1990 on: fixed numbers here never meet theirs.
@@ -39,11 +40,6 @@ def member(world):
         phone=PHONE,
         joined_on=datetime.date(2015, 7, 1),
     )
-
-
-def signed_in(client, world, persona):
-    client.force_login(world.user(persona))
-    return client
 
 
 def url(view, *args):

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pytest
-from django import forms
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -46,16 +45,16 @@ from parkparty.core.permissions import scope_for
 from parkparty.core.services import save_record
 
 from . import factories as f
-from .personas import World
+from .forms import form_data
+from .personas import World, signed_in
 from .queries import count_queries
 
 # --- the world and its clients ---------------------------------------------------
 
 
 def client_for(world: World, persona: str) -> Client:
-    client = Client()
-    client.force_login(world.user(persona))
-    return client
+    """A new client signed in as ``persona``."""
+    return signed_in(Client(), world, persona)
 
 
 def url(slug: str, view: str, pk: int | None = None) -> str:
@@ -67,25 +66,6 @@ def listed(client: Client, slug: str, **params) -> set[int]:
     response = client.get(url(slug, "list"), params)
     assert response.status_code == 200
     return {row["object"].pk for row in response.context["rows"]}
-
-
-def form_data(form) -> dict:
-    """What a browser would post back for an unchanged form."""
-    data = {}
-    for name, form_field in form.fields.items():
-        if form_field.disabled:
-            continue
-        value = form[name].value()
-        if isinstance(form_field.widget, forms.CheckboxInput):
-            if value:
-                data[name] = "on"
-            continue
-        if value is None:
-            value = ""
-        elif isinstance(value, datetime.date):
-            value = value.isoformat()
-        data[name] = value
-    return data
 
 
 def edit_data(client: Client, slug: str, pk: int) -> dict:

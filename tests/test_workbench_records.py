@@ -9,12 +9,8 @@ from django.urls import reverse
 from members.models import Commendation, CommendationKind, DuesPayment, Member, PioneerPost, PostKind
 
 from . import factories as f
+from .personas import signed_in
 from .queries import count_queries
-
-
-def signed_in(client, world, persona):
-    client.force_login(world.user(persona))
-    return client
 
 
 def url(model, view, *args):

@@ -16,7 +16,7 @@ from members.models import EventKind, Gender, Member, MembershipEvent
 from members.views.members import MemberEntity, MemberForm
 from parkparty.core.history import ChangeReason, as_of, reason_label
 from tests import factories as f
-from tests.test_import_engine import MEMBER_HEADERS, make_world, member_row, members, write_xlsx
+from tests.importing import MEMBER_HEADERS, member_row, members, write_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def resident_id_with_letter(n: int) -> str:
     return f.make_resident_id(n)
 
 
-def saved_through_form(world, id_number: str) -> Member:
+def saved_through_form(import_world, id_number: str) -> Member:
     data = {
         "name": "表单党员",
         "id_number": messy(id_number),
@@ -43,30 +43,29 @@ def saved_through_form(world, id_number: str) -> Member:
         "ethnicity": "汉族",
         "education": "undergraduate",
         "phone": "13900000000",
-        "organization": world.org.pk,
+        "organization": import_world.org.pk,
         "category": "full",
         "joined_on": "2015-07-01",
         "full_on": "2016-07-01",
         "status": "normal",
         "is_frontline": "on",
     }
-    form = MemberForm(data, None, instance=None, user=world.staff)
+    form = MemberForm(data, None, instance=None, user=import_world.staff)
     assert form.is_valid(), form.errors
-    return MemberEntity.save(form, world.staff)
+    return MemberEntity.save(form, import_world.staff)
 
 
-def test_imported_member_and_form_member_end_identical(tmp_path):
-    world = make_world()
+def test_imported_member_and_form_member_end_identical(import_world, tmp_path):
     form_id = resident_id_with_letter(10)
     import_id = resident_id_with_letter(int(form_id[14:17]) + 1)
     before = timezone.now()
-    from_form = saved_through_form(world, form_id)
+    from_form = saved_through_form(import_world, form_id)
     path = write_xlsx(
         tmp_path / "roster.xlsx",
         MEMBER_HEADERS,
         [member_row(1, 姓名="表单党员", 公民身份号码=messy(import_id), 性别="", 是否生产一线="是")],
     )
-    result = members(path, world, user=world.staff)
+    result = members(path, import_world, user=import_world.staff)
     assert result.ok, result.errors
     imported = Member.objects.get(id_number=import_id)
     from_form = Member.objects.get(pk=from_form.pk)
@@ -85,7 +84,7 @@ def test_imported_member_and_form_member_end_identical(tmp_path):
     # written at the real time.
     rows = [member.history.get() for member in (from_form, imported)]
     for row in rows:
-        assert row.history_type == "+" and row.history_user == world.staff
+        assert row.history_type == "+" and row.history_user == import_world.staff
         assert row.history_change_reason == ChangeReason.ADMITTED
         assert reason_label(row.history_change_reason) == str(ChangeReason.ADMITTED.label)
         assert timezone.localtime(row.effective_at).date() == datetime.date(2015, 7, 1)
@@ -102,14 +101,13 @@ def test_imported_member_and_form_member_end_identical(tmp_path):
     assert not as_of(Member, timezone.make_aware(datetime.datetime(2015, 6, 30))).exists()
 
 
-def test_imported_update_and_form_edit_bump_the_version_once_and_write_the_real_time(tmp_path):
-    world = make_world()
+def test_imported_update_and_form_edit_bump_the_version_once_and_write_the_real_time(import_world, tmp_path):
     number = f.make_resident_id(5)
     path = write_xlsx(tmp_path / "a.xlsx", MEMBER_HEADERS, [member_row(5)])
-    assert members(path, world, user=world.staff).ok
+    assert members(path, import_world, user=import_world.staff).ok
     path = write_xlsx(tmp_path / "b.xlsx", MEMBER_HEADERS, [member_row(5, 手机号码="13800000000")])
     before = timezone.now()
-    assert members(path, world, user=world.staff).updated == 1
+    assert members(path, import_world, user=import_world.staff).updated == 1
     member = Member.objects.get(id_number=number)
     assert member.version == 2 and member.phone == "13800000000"
     latest = member.history.order_by("-history_id").first()
