@@ -32,6 +32,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils import timezone
 from stdnum.cn import ric, uscc
 
 from members.models import Applicant, DevelopmentQuota, Member, add_years
@@ -47,7 +48,6 @@ from organizations.models import (
     ServiceCenter,
     ServiceRequest,
 )
-from parkparty.core.history import effective_datetime
 from parkparty.demo.data import FEMALE_GIVEN, MALE_GIVEN, SURNAMES, TRADE_FIRST, TRADE_SECOND, USCC_ALPHABET
 from parkparty.scale.writer import Sink, Table, next_id
 
@@ -145,8 +145,6 @@ class Ent:
 
 class ScaleBuilder:
     def __init__(self, options: Options, sink: Sink) -> None:
-        from django.utils import timezone
-
         self.o = options
         self.rng = random.Random(options.seed)  # noqa: S311 — reproducible made-up data, not secrets
         self.sink = sink
@@ -173,7 +171,14 @@ class ScaleBuilder:
         "as of" figures read.
         """
         self.history_tick += 1
-        return (self.sink.now + datetime.timedelta(microseconds=self.history_tick), "+", effective_datetime(effective))
+        written = self.sink.now + datetime.timedelta(microseconds=self.history_tick)
+        return (written, "+", self.effective_moment(effective))
+
+    def effective_moment(self, day: datetime.date) -> datetime.datetime:
+        """Noon of ``day`` (local time), as the write path dates a past change; a change dated today takes
+        effect at the day's start, not at a noon still to come — never "now", so one seed gives one data set."""
+        hour = datetime.time(12, 0) if day < self.today else datetime.time(0, 0)
+        return timezone.make_aware(datetime.datetime.combine(day, hour))
 
     def day_between(self, first: datetime.date, last: datetime.date) -> datetime.date:
         return first + datetime.timedelta(days=self.rng.randint(0, max((last - first).days, 0)))
