@@ -63,6 +63,8 @@ ifeq ($(BENCH_SCALE),province)
 	DATABASE_URL=$(BENCH_PROVINCE_DATABASE_URL) $(BIN)/python manage.py migrate --noinput -v 0
 	test "$$(psql "$(BENCH_PROVINCE_DATABASE_URL)" -tAc 'SELECT count(*) FROM organizations_park')" != 0 || \
 		DATABASE_URL=$(BENCH_PROVINCE_DATABASE_URL) $(BIN)/python manage.py generate_scale
+	# Planner statistics: without them (autovacuum may be off) a county page can run one query for minutes.
+	psql "$(BENCH_PROVINCE_DATABASE_URL)" -qc ANALYZE
 	@echo "== PostgreSQL, province data"
 	DATABASE_URL=$(BENCH_PROVINCE_DATABASE_URL) $(BIN)/python manage.py bench $(BENCH_PROVINCE_ARGS) $(BENCH_ARGS)
 else
@@ -74,6 +76,7 @@ else
 	psql "$$(echo $(BENCH_DATABASE_URL) | sed 's#/[^/]*$$#/postgres#')" -qc "DROP DATABASE IF EXISTS $$(basename $(BENCH_DATABASE_URL)) WITH (FORCE)" -c "CREATE DATABASE $$(basename $(BENCH_DATABASE_URL))"
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --noinput -v 0
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py load_demo > /dev/null
+	psql "$(BENCH_DATABASE_URL)" -qc ANALYZE
 	@echo "== PostgreSQL, demo"
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench $(BENCH_ARGS)
 endif
