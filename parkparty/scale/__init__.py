@@ -79,6 +79,15 @@ def flush() -> None:
     reset_sequences(models)
 
 
+def analyze(models) -> None:
+    """Fresh planner statistics for the tables just filled (PostgreSQL; autovacuum may be off or not yet run)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
 def ensure_users(builder: ScaleBuilder) -> list[str]:
     """The scale logins with the demo password, scoped to the first zone and one of its organizations."""
     zone = Park.objects.get(pk=builder.zones[0])
@@ -124,4 +133,5 @@ def generate(options: Options, *, flush_first: bool = False, batch_size: int = 5
         builder.build()
         reset_sequences(data_models())
         logins = ensure_users(builder)
+    analyze(data_models())
     return ScaleResult(time.monotonic() - started, dict(sink.counts), logins)
