@@ -62,7 +62,8 @@ def fingerprint() -> str:
 @pytest.fixture(scope="module")
 def scale(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        output = generate(*SEED)
+        # --flush: start from empty tables and reset id sequences, whatever ran before in the session.
+        output = generate(*SEED, "--flush")
         yield {"output": output, "fingerprint": fingerprint()}
         flush_database()
 
