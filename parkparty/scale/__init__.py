@@ -128,6 +128,9 @@ def generate(options: Options, *, flush_first: bool = False, batch_size: int = 5
             if blockers:
                 raise DataPresent(f"users tied to parks or organizations would be orphaned: {', '.join(blockers)}")
             flush()
+        # Ids the database assigns start from 1 again (sequences move on even when rows are rolled back or
+        # deleted), so one seed gives the same rows whatever the database went through before.
+        reset_sequences(data_models())
         sink = Sink(batch_size)
         builder = ScaleBuilder(options, sink)
         builder.build()
